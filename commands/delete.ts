@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { entryId } from '../src/chat/arguments.ts';
+import { reply, strong } from '../src/chat/reply.ts';
+import { defineVerb } from '../src/chat/verb.ts';
+import { deleteEntry } from '../src/core/timeline.ts';
+
+export default defineVerb({
+  name: 'delete',
+  usage: 'delete <entry>',
+  help: 'Take an entry off the timeline. It is kept, and listed among the postmortem\'s corrections.',
+  scope: 'global',
+  writes: true,
+  words: ['entry'],
+  args: z.object({ entry: entryId }),
+  async run({ entry }, ctx) {
+    const r = await deleteEntry(ctx, entry);
+    if (!r.ok) return reply.error(r.error.message);
+    return reply.ok(['Entry ', strong(`#${entry}`), ` deleted (it was: ${r.value.text})`]);
+  },
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { code, reply } from '../src/chat/reply.ts';
+import { defineVerb } from '../src/chat/verb.ts';
+
+export default defineVerb({
+  name: 'help',
+  usage: 'help [verb]',
+  help: 'Show the commands, or how to use one.',
+  scope: 'global',
+  writes: false,
+  words: ['verb'],
+  args: z.object({ verb: z.string().optional() }),
+  async run({ verb }, ctx) {
+    if (verb) {
+      const v = ctx.verbs.find((x) => x.name === verb.toLowerCase() || x.aliases.includes(verb.toLowerCase()));
+      if (!v) return reply.error(`unknown command "${verb}": try \`help\``);
+      const aliases = v.aliases.length > 0 ? ` (also: ${v.aliases.join(', ')})` : '';
+      return reply.ok([code(v.usage), aliases], v.help);
+    }
+    return reply.ok(
+      'Commands (an incident command applies to this channel\'s incident, or the INC-n you name first, or the only open one):',
+      ...ctx.verbs.map((v) => [code(v.usage), ` ${v.help.split('. ')[0]!.replace(/\.$/, '')}.`]),
+    );
+  },
+});

@@ -1,0 +1,43 @@
+import type { Verb } from '../src/chat/verb.ts';
+import action from './action.ts';
+import cause from './cause.ts';
+import close from './close.ts';
+import decision from './decision.ts';
+import deleteVerb from './delete.ts';
+import detected from './detected.ts';
+import edit from './edit.ts';
+import followup from './followup.ts';
+import help from './help.ts';
+import impact from './impact.ts';
+import list from './list.ts';
+import log from './log.ts';
+import postmortem from './postmortem.ts';
+import resolve from './resolve.ts';
+import role from './role.ts';
+import sev from './sev.ts';
+import show from './show.ts';
+import start from './start.ts';
+import status from './status.ts';
+
+/** Every verb, in the order `help` lists them. */
+export const verbs: readonly Verb[] = [
+  start,
+  log,
+  detected,
+  action,
+  decision,
+  impact,
+  cause,
+  status,
+  sev,
+  role,
+  followup,
+  resolve,
+  close,
+  postmortem,
+  show,
+  list,
+  edit,
+  deleteVerb,
+  help,
+];

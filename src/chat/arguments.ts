@@ -1,0 +1,69 @@
+/** Argument schemas that several verbs share, each with the one-line error a user sees. */
+import { z } from 'zod';
+import { MAX_TEXT_LENGTH } from '../core/model.ts';
+import { parseWhen, splitLeadingWhen, type When } from '../core/when.ts';
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function freeText(label: string, max = MAX_TEXT_LENGTH) {
+  return z
+    .string()
+    .trim()
+    .min(1, `missing ${label}`)
+    .max(max, {
+      error: (iss) => `${label} is too long (${count(String(iss.input).length)} characters; the limit is ${count(max)})`,
+    });
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(label: string, values: T, aliases: Record<string, T[number]> = {}) {
+  const list = values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values.at(-1)}` : values[0];
+  return z
+    .string()
+    .transform((v) => aliases[v.toLowerCase()] ?? v.toLowerCase())
+    .pipe(z.enum(values, { error: (iss) => `bad ${label} "${String(iss.input)}": use ${list}` }));
+}
+
+export const severity = z
+  .string()
+  .regex(/^(sev)?[1-4]$/i, { error: (iss) => `bad severity "${String(iss.input)}": use 1-4 (1 is the most severe)` })
+  .transform((v) => Number(v.slice(-1)));
+
+/** A time given on its own, e.g. `--at "2026-03-01 23:40"`. */
+export const when = z.string().transform((v, ctx): When => {
+  const parsed = parseWhen(v);
+  if (!parsed.ok) {
+    ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
+/** `[<time>] <text>`: free text that may start with a time that backdates it. */
+export function timedText(label: string, options: { textRequired: boolean } = { textRequired: true }) {
+  return z.string().transform((v, ctx): { when: When | null; text: string } => {
+    const split = splitLeadingWhen(v);
+    if (!split.ok) {
+      ctx.issues.push({ code: 'custom', message: split.error.message, input: v });
+      return z.NEVER;
+    }
+    const text = freeText(label).safeParse(split.value.rest);
+    if (text.success) return { when: split.value.when, text: text.data };
+    if (!options.textRequired && split.value.rest.trim() === '') return { when: split.value.when, text: '' };
+    ctx.issues.push({ code: 'custom', message: text.error.issues[0]?.message ?? `bad ${label}`, input: v });
+    return z.NEVER;
+  });
+}
+
+/** A timeline entry's id as shown: `42` or `#42`. */
+export const entryId = z
+  .string()
+  .regex(/^#?\d{1,9}$/, { error: (iss) => `bad entry "${String(iss.input)}": use the number shown beside it, e.g. #42` })
+  .transform((v) => Number(v.replace('#', '')));
+
+/** A person, as chat shows them: `dana` or `@dana`. */
+export function userName(label: string) {
+  return z
+    .string()
+    .regex(/^@?[^\s@]{1,80}$/, { error: (iss) => `bad ${label} "${String(iss.input)}": one name, e.g. dana` })
+    .transform((u) => u.replace(/^@/, ''));
+}

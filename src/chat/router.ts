@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { JournalRecord } from '../store/journal.ts';
+import type { CommandExecutor } from './command-executor.ts';
+import { cleanText } from './command-line.ts';
+import { reply } from './reply.ts';
+import type { Invocation, Reply } from './types.ts';
+import type { Verb } from './verb.ts';
+
+/** Longest command line accepted: a little over the longest text plus its options. */
+export const MAX_COMMAND_LENGTH = 4_500;
+
+/**
+ * The one way in for every platform: finds the verb, validates its arguments, and runs it (through
+ * the executor when it changes something). Bad input is answered here and reaches nothing else.
+ */
+export class CommandRouter {
+  private readonly byName = new Map<string, Verb>();
+
+  constructor(
+    readonly verbs: readonly Verb[],
+    private readonly executor: CommandExecutor,
+    private readonly log: Logger,
+  ) {
+    for (const v of verbs) for (const name of [v.name, ...v.aliases]) this.byName.set(name, v);
+  }
+
+  find(name: string): Verb | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  async dispatch(raw: Invocation): Promise<Reply> {
+    const inv = { ...raw, verb: raw.verb.toLowerCase(), text: cleanText(raw.text) };
+    const verb = this.find(inv.verb);
+    if (!verb) return reply.error(`unknown command "${inv.verb}": try \`help\``);
+    if (inv.text.length > MAX_COMMAND_LENGTH) {
+      return reply.error(`that command is too long (${inv.text.length.toLocaleString('en-US')} characters; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')})`);
+    }
+    const bound = verb.bind(inv.text);
+    if (!bound.ok) return reply.error(bound.error.message);
+    const command = { verb, bound: bound.value, invocation: inv };
+    try {
+      return verb.writes ? await this.executor.submit(command) : await this.executor.read(command);
+    } catch (err) {
+      this.log.error({ err, verb: verb.name, eventId: inv.eventId }, 'verb failed');
+      return reply.error(`${verb.name} failed on our side; it was logged (event ${inv.eventId})`);
+    }
+  }
+
+  /** Commands the journal holds but the database may not: run again, in order, at start-up. */
+  replayJournal(records: JournalRecord[]): void {
+    const commands = [];
+    for (const { seq, command: c } of records) {
+      const verb = this.find(c.verb);
+      const bound = verb?.bind(c.text);
+      if (!verb || !bound?.ok) {
+        this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; left in the journal');
+        continue;
+      }
+      const invocation: Invocation = { ...c, receivedAt: new Date(c.receivedAt) };
+      commands.push({ seq, command: { verb, bound: bound.value, invocation } });
+    }
+    this.executor.replay(commands);
+  }
+}

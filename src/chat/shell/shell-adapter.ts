@@ -1,0 +1,107 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../../core/clock.ts';
+import { incidentRef, type Actor } from '../../core/model.ts';
+import type { Notice } from '../../core/notices.ts';
+import type { ChannelDirectory, ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
+import { parseShellLine } from './parse.ts';
+import { renderShellLateReply, renderShellNotice, renderShellReply } from './render.ts';
+
+export interface ShellAdapterOptions {
+  input: Readable;
+  output: Writable;
+  /** A terminal: show a prompt. Otherwise read line by line and only print replies. */
+  interactive: boolean;
+  user: Actor;
+  clock: Clock;
+  dispatch(inv: Invocation): Promise<Reply>;
+  channels: ChannelDirectory;
+}
+
+const LOBBY = 'shell';
+
+/**
+ * The embedded default: commands on stdin, replies on stdout. Starting an incident "opens its
+ * channel": the shell moves into it, so later commands apply to it, as they would in a Slack
+ * incident channel.
+ */
+export class ShellAdapter implements ChatAdapter {
+  readonly platform = 'shell';
+  private channelId = LOBBY;
+  private prompt = 'firebell> ';
+  private lineNumber = 0;
+  private readonly sessionId: string;
+  private finishedResolve!: () => void;
+  /** Resolves when the input has ended and every command read has been answered. */
+  readonly finished = new Promise<void>((resolve) => {
+    this.finishedResolve = resolve;
+  });
+
+  constructor(private readonly opts: ShellAdapterOptions) {
+    this.sessionId = `${opts.clock.now().getTime().toString(36)}-${process.pid}`;
+  }
+
+  async start(): Promise<void> {
+    void this.readLines();
+  }
+
+  async stop(): Promise<void> {
+    this.opts.input.pause();
+  }
+
+  private async readLines(): Promise<void> {
+    const { input, output, interactive } = this.opts;
+    const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+    rl.setPrompt(this.prompt);
+    if (interactive) {
+      output.write('firebell: type `help` for the commands, Ctrl-D to leave.\n');
+      rl.prompt();
+    }
+    try {
+      for await (const line of rl) {
+        this.lineNumber++;
+        if (interactive && /^\s*(exit|quit)\s*$/i.test(line)) break;
+        const parsed = parseShellLine(line);
+        if (parsed) {
+          const reply = await this.opts.dispatch({
+            verb: parsed.verb,
+            text: parsed.text,
+            actor: this.opts.user,
+            channel: { platform: this.platform, id: this.channelId },
+            eventId: `shell-${this.sessionId}-${this.lineNumber}`,
+            receivedAt: this.opts.clock.now(),
+          });
+          output.write(renderShellReply(reply));
+        }
+        if (interactive) {
+          rl.setPrompt(this.prompt);
+          rl.prompt();
+        }
+      }
+    } finally {
+      rl.close();
+      this.finishedResolve();
+    }
+  }
+
+  async deliver(notice: Notice): Promise<void> {
+    const ours = notice.kind === 'incident_opened' && notice.origin.platform === this.platform && notice.origin.channelId === this.channelId;
+    if (ours) {
+      const channelId = `${LOBBY}:${incidentRef(notice.incident.id)}`;
+      await this.opts.channels.link({ platform: this.platform, id: channelId }, notice.incident.id);
+      this.channelId = channelId;
+      this.prompt = `${incidentRef(notice.incident.id)}> `;
+      return;
+    }
+    if (notice.kind === 'incident_closed' && this.channelId === `${LOBBY}:${incidentRef(notice.incident.id)}`) {
+      this.prompt = `${incidentRef(notice.incident.id)} (closed)> `;
+      return;
+    }
+    const text = renderShellNotice(notice);
+    if (text) this.opts.output.write(text);
+  }
+
+  async deliverLate(late: LateReply): Promise<void> {
+    if (late.channel.platform === this.platform) this.opts.output.write(renderShellLateReply(late));
+  }
+}

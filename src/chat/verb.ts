@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import type { CoreContext } from '../core/context.ts';
+import { fail, ok, type Result } from '../core/errors.ts';
+import type { Incident } from '../core/model.ts';
+import type { IncidentRecord } from '../core/record.ts';
+import { tokenize, type Token } from './command-line.ts';
+import type { Reply } from './types.ts';
+
+/** Where an incident's postmortem draft can be found, for replies that point at it. */
+export interface PostmortemLinks {
+  path(incidentId: number): string;
+  url(incidentId: number): string | null;
+}
+
+export interface VerbContext extends CoreContext {
+  verbs: readonly Verb[];
+  postmortems: PostmortemLinks;
+  /** The incident's whole record, as the postmortem and `show` need it. */
+  loadRecord(incidentId: number): Promise<IncidentRecord | null>;
+}
+
+export interface IncidentVerbContext extends VerbContext {
+  incident: Incident;
+}
+
+/** How a `--flag` takes its value: one word, or a time that may be a date and a clock (`2026-03-01 23:40`). */
+export type FlagKind = 'word' | 'time';
+
+interface VerbBase<S extends z.ZodObject> {
+  name: string;
+  aliases?: readonly string[];
+  usage: string;
+  help: string;
+  /** False for verbs that only read: they skip the journal and the idempotency record. */
+  writes: boolean;
+  /** Keys the leading words fill, in order. */
+  words?: readonly (keyof z.input<S> & string)[];
+  /** The key that takes the rest of the text, as typed. */
+  rest?: keyof z.input<S> & string;
+  /** `--name` options; each fills the key of the same name. */
+  flags?: Readonly<Partial<Record<keyof z.input<S> & string, FlagKind>>>;
+  args: S;
+}
+
+export type VerbSpec<S extends z.ZodObject> = VerbBase<S> &
+  (
+    | { scope: 'incident'; run(args: z.output<S>, ctx: IncidentVerbContext): Promise<Reply> }
+    | { scope: 'global'; run(args: z.output<S>, ctx: VerbContext): Promise<Reply> }
+  );
+
+export interface BoundArguments {
+  args: unknown;
+  /** An `INC-n` typed as the first word. */
+  incidentId: number | null;
+}
+
+/** A verb with its types erased, as the registry and the router hold it. */
+export interface Verb {
+  name: string;
+  aliases: readonly string[];
+  usage: string;
+  help: string;
+  writes: boolean;
+  scope: 'incident' | 'global';
+  bind(text: string): Result<BoundArguments>;
+  run(args: unknown, ctx: VerbContext, incident: Incident | null): Promise<Reply>;
+}
+
+export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
+  return {
+    name: spec.name,
+    aliases: spec.aliases ?? [],
+    usage: spec.usage,
+    help: spec.help,
+    writes: spec.writes,
+    scope: spec.scope,
+    bind: (text) => bindArguments(spec, text),
+    run(args, ctx, incident) {
+      const parsed = args as z.output<S>;
+      if (spec.scope === 'global') return spec.run(parsed, ctx);
+      if (!incident) throw new Error(`${spec.name} needs an incident and the router gave none`);
+      return spec.run(parsed, { ...ctx, incident });
+    },
+  };
+}
+
+const STRICT_INCIDENT_REF = /^inc-(\d{1,9})$/i;
+const CLOCK = /^\d{1,2}:\d{2}(:\d{2})?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Fills the verb's argument object from the typed text, then validates it with the verb's schema. */
+export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope: string }, text: string): Result<BoundArguments> {
+  const tokens = tokenize(text);
+  let incidentId: number | null = null;
+  const firstWord = tokens[0];
+  const explicitRef = firstWord && !firstWord.quoted ? STRICT_INCIDENT_REF.exec(firstWord.value) : null;
+  if (spec.scope === 'incident' && explicitRef) {
+    incidentId = Number(explicitRef[1]);
+    tokens.shift();
+  }
+
+  const flags: Record<string, FlagKind> = Object.fromEntries(
+    Object.entries(spec.flags ?? {}).filter((e): e is [string, FlagKind] => e[1] !== undefined),
+  );
+  const input: Record<string, string> = {};
+  const remaining: Token[] = [];
+  // Where a flag was cut out of the text, the rest is rejoined with a single space.
+  const cutBefore = new Set<Token>();
+  let cut = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const flag = !t.quoted && /^--[a-z]/i.test(t.value) ? /^--([a-z-]+)(?:=([\s\S]*))?$/i.exec(t.value) : null;
+    if (!flag || Object.keys(flags).length === 0) {
+      if (cut) cutBefore.add(t);
+      cut = false;
+      remaining.push(t);
+      continue;
+    }
+    const name = flag[1]!.toLowerCase();
+    const kind = flags[name];
+    if (!kind) {
+      const known = Object.keys(flags).map((f) => `--${f}`).join(', ');
+      return fail('bad_argument', `unknown option --${name}: ${spec.name} takes ${known}`);
+    }
+    if (name in input) return fail('bad_argument', `--${name} is given twice`);
+    let value = flag[2];
+    if (value === undefined) {
+      const next = tokens[i + 1];
+      if (!next || (!next.quoted && next.value.startsWith('--'))) {
+        return fail('missing_argument', `--${name} needs a value; usage: ${spec.usage}`);
+      }
+      value = next.value;
+      i++;
+      const clock = tokens[i + 1];
+      if (kind === 'time' && !next.quoted && DATE.test(value) && clock && !clock.quoted && CLOCK.test(clock.value)) {
+        value = `${value} ${clock.value}`;
+        i++;
+      }
+    }
+    input[name] = value;
+    cut = true;
+  }
+
+  const wordKeys = spec.words ?? [];
+  for (const key of wordKeys) {
+    const t = remaining.shift();
+    if (!t) break;
+    input[key] = t.value;
+  }
+  if (spec.rest) {
+    const rest = joinTokens(text, remaining, cutBefore);
+    if (rest !== '') input[spec.rest] = rest;
+  } else if (remaining.length > 0) {
+    return fail('bad_argument', `unexpected "${remaining[0]!.value}"; usage: ${spec.usage}`);
+  }
+
+  const parsed = spec.args.safeParse(input);
+  if (!parsed.success) return describeIssue(parsed.error, input, spec.usage);
+  return ok({ args: parsed.data, incidentId });
+}
+
+function joinTokens(text: string, tokens: Token[], cutBefore: Set<Token>): string {
+  const only = tokens[0];
+  if (tokens.length === 1 && only?.quoted) return only.value;
+  let out = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const prev = tokens[i - 1];
+    if (prev) out += cutBefore.has(t) ? ' ' : text.slice(prev.end, t.start);
+    out += text.slice(t.start, t.end);
+  }
+  return out;
+}
+
+function describeIssue(error: z.ZodError, input: Record<string, string>, usage: string): Result<never> {
+  const issue = error.issues[0];
+  const key = String(issue?.path[0] ?? '');
+  if (!issue || input[key] === undefined) return fail('missing_argument', `missing ${key || 'arguments'}; usage: ${usage}`);
+  if (issue.message.startsWith('missing ')) return fail('missing_argument', `${issue.message}; usage: ${usage}`);
+  return fail('bad_argument', issue.message);
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { parseZone, type Zone } from './core/zone.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(v), {
+    error: (iss) => `expected 1 or 0 (or true/false), got "${String(iss.input)}"`,
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, { error: (iss) => `expected a port number, got "${String(iss.input)}"` })
+  .transform(Number)
+  .refine((n) => n <= 65_535, { error: (iss) => `expected a port number (0-65535), got "${String(iss.input)}"` });
+
+const url = (schemes: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      // Never echo the value: a database URL carries its password.
+      { error: `expected a URL like ${example}` },
+    );
+
+const zone = z.string().transform((v, ctx): Zone => {
+  const parsed = parseZone(v);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+  return z.NEVER;
+});
+
+/**
+ * The environment firebell reads (DESIGN §7). Every variable is listed in .env.example and the
+ * README. An empty variable counts as unset.
+ */
+const schema = z.object({
+  DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://user:password@host:5432/firebell').optional(),
+  DATA_DIR: z.string().default('./data'),
+  HTTP_PORT: port.default(3000),
+  PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
+  FIREBELL_TZ: zone.default(() => ({ name: 'UTC', fixedOffsetMinutes: 0 })),
+  FIREBELL_SHELL: flag.default(false),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(iss.input)}"` }).default('info'),
+}).superRefine((c, ctx) => {
+  // Half-set: links built from PUBLIC_URL point at firebell's own HTTP server.
+  if (c.PUBLIC_URL && c.HTTP_PORT === 0) {
+    ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'links would point at the HTTP server, but HTTP_PORT=0 turns it off' });
+  }
+});
+
+export type Config = z.output<typeof schema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Reads the environment. The only reader of process.env: everything else is handed a Config. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!problems.has(name)) problems.set(name, `${name}: ${issue.message}`);
+  }
+  return { ok: false, problems: [...problems.values()] };
+}
+
+/** The message an operator sees for a bad configuration: every problem at once, no stack trace. */
+export function describeConfigProblems(problems: readonly string[]): string {
+  return ['firebell: the configuration is not valid:', ...problems.map((p) => `  ${p}`), 'See .env.example for every variable.'].join('\n');
+}

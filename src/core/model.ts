@@ -1,0 +1,97 @@
+/** The record firebell keeps about an incident (DESIGN §3). Instants are Dates (UTC inside). */
+
+export const STATUS_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type StatusState = (typeof STATUS_STATES)[number];
+
+export const ROLES = ['commander', 'comms', 'scribe'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Entry kinds a responder types, plus the ones firebell records for them. */
+export const TYPED_ENTRY_KINDS = ['note', 'detected', 'action', 'decision', 'impact', 'cause'] as const;
+export type TypedEntryKind = (typeof TYPED_ENTRY_KINDS)[number];
+export type EntryKind = TypedEntryKind | 'opened' | 'status' | 'severity' | 'role' | 'followup' | 'resolved' | 'closed';
+
+export interface Actor {
+  /** Stable platform id (Slack user id, IRC account or nick, shell user). */
+  id: string;
+  /** What people call them; recorded as the author. */
+  name: string;
+}
+
+export interface Source {
+  platform: string;
+  channelId: string;
+  eventId: string;
+}
+
+export interface Incident {
+  id: number;
+  title: string;
+  severity: number;
+  state: StatusState;
+  timeZone: string;
+  startedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  openedBy: string;
+  openedAt: Date;
+}
+
+export interface TimelineEntry {
+  id: number;
+  incidentId: number;
+  occurredAt: Date;
+  recordedAt: Date;
+  author: string;
+  kind: EntryKind;
+  text: string;
+  sourcePlatform: string;
+  deletedAt: Date | null;
+  deletedBy: string | null;
+}
+
+export interface TimelineRevision {
+  entryId: number;
+  action: 'edit' | 'delete';
+  previousText: string;
+  newText: string | null;
+  changedBy: string;
+  changedAt: Date;
+}
+
+export interface RoleAssignment {
+  role: Role;
+  holder: string;
+  assignedBy: string;
+  assignedAt: Date;
+}
+
+export interface StatusUpdate {
+  id: number;
+  incidentId: number;
+  state: StatusState;
+  message: string;
+  author: string;
+  postedAt: Date;
+}
+
+export interface Followup {
+  id: number;
+  incidentId: number;
+  text: string;
+  owner: string | null;
+  /** A calendar date, YYYY-MM-DD: a due day has no time zone. */
+  dueOn: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export function incidentRef(id: number): string {
+  return `INC-${id}`;
+}
+
+/** Longest timeline text, status message or follow-up; a pasted log belongs in a file, not a row. */
+export const MAX_TEXT_LENGTH = 4_000;
+/** Longest incident title: it becomes a channel topic (Slack allows 250 characters there). */
+export const MAX_TITLE_LENGTH = 200;
+export const DEFAULT_SEVERITY = 3;

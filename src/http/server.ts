@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { IncidentRecord } from '../core/record.ts';
+import { exportPostmortem, type PostmortemFormat } from '../postmortem/export.ts';
+
+export interface HttpDeps {
+  /** Null when there is no such incident; throws when the database cannot be reached. */
+  loadRecord(incidentId: number): Promise<IncidentRecord | null>;
+  health(): Promise<{ database: 'reachable' | 'unreachable'; backend: string; journalPending: number }>;
+  /** The draft last written to disk, for when the database is unreachable. */
+  readSavedPostmortem(incidentId: number): Promise<string | null>;
+  now(): Date;
+  log: Logger;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => send(res, status, 'application/json', JSON.stringify(body) + '\n');
+const text = (res: ServerResponse, status: number, body: string) => send(res, status, 'text/plain; charset=utf-8', body + '\n');
+
+/** firebell's HTTP side: health for the operator, postmortem drafts for whoever has the link. */
+export function createHttpServer(deps: HttpDeps): Server {
+  const routes: { method: string; path: RegExp; handle: Handler }[] = [
+    {
+      method: 'GET',
+      path: /^\/healthz$/,
+      async handle(_req, res) {
+        const h = await deps.health();
+        json(res, 200, { status: 'ok', ...h });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/postmortems\/INC-(\d{1,9})\.(md|json)$/,
+      async handle(_req, res, [id, ext]) {
+        const incidentId = Number(id);
+        const format = ext as PostmortemFormat;
+        let record: IncidentRecord | null;
+        try {
+          record = await deps.loadRecord(incidentId);
+        } catch (err) {
+          deps.log.warn({ err }, 'postmortem from the database failed; trying the saved draft');
+          const saved = format === 'md' ? await deps.readSavedPostmortem(incidentId) : null;
+          if (saved !== null) return send(res, 200, 'text/markdown; charset=utf-8', saved);
+          return text(res, 503, 'the database is unreachable and no saved draft exists');
+        }
+        if (!record) return text(res, 404, `INC-${incidentId} does not exist`);
+        const file = exportPostmortem(record, format, deps.now());
+        send(res, 200, file.mediaType, file.content);
+      },
+    },
+  ];
+
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const matching = routes.filter((r) => r.path.test(path));
+    const route = matching.find((r) => r.method === req.method || (req.method === 'HEAD' && r.method === 'GET'));
+    if (!route) return matching.length > 0 ? text(res, 405, 'method not allowed') : text(res, 404, 'not found');
+    const params = route.path.exec(path)!.slice(1);
+    route.handle(req, res, params).catch((err: unknown) => {
+      deps.log.error({ err, path }, 'http request failed');
+      if (!res.headersSent) text(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+}
+
+export async function listen(server: Server, port: number, host?: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}

@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { verbs } from '../commands/index.ts';
+import { CommandExecutor } from './chat/command-executor.ts';
+import { CommandRouter } from './chat/router.ts';
+import { ShellAdapter } from './chat/shell/shell-adapter.ts';
+import type { ChatAdapter } from './chat/types.ts';
+import type { Config } from './config.ts';
+import type { Clock } from './core/clock.ts';
+import type { Actor } from './core/model.ts';
+import type { Notice } from './core/notices.ts';
+import { loadIncidentRecord } from './core/record.ts';
+import { createHttpServer, listen } from './http/server.ts';
+import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
+import type { Db } from './store/db.ts';
+import { CommandJournal } from './store/journal.ts';
+import { openDatabase } from './store/open.ts';
+import { sqlStore } from './store/sql-store.ts';
+
+export interface FirebellIo {
+  clock: Clock;
+  log: Logger;
+  /** The shell adapter's terminal; absent when the shell is not wanted. */
+  shell?: { input: Readable; output: Writable; interactive: boolean; user: Actor };
+  /** Listen here instead of all interfaces (tests use 127.0.0.1). */
+  httpHost?: string;
+}
+
+export interface Firebell {
+  db: Db;
+  router: CommandRouter;
+  executor: CommandExecutor;
+  journal: CommandJournal;
+  shell: ShellAdapter | null;
+  httpPort: number | null;
+  stop(): Promise<void>;
+}
+
+/** Wiring only: config → store → core → adapters, http. */
+export async function startFirebell(config: Config, io: FirebellIo): Promise<Firebell> {
+  const { clock, log } = io;
+  const dataDir = resolve(config.DATA_DIR);
+  const db = await openDatabase(config, log);
+  const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'));
+  const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
+  const adapters: ChatAdapter[] = [];
+  const writePostmortem = postmortemWriter({ dataDir, load, now: () => clock.now(), log });
+
+  async function announce(notices: Notice[]): Promise<void> {
+    for (const notice of notices) {
+      await writePostmortem(notice).catch((err: unknown) => log.error({ err }, 'writing the postmortem draft failed'));
+      for (const adapter of adapters) {
+        await adapter.deliver(notice).catch((err: unknown) => log.error({ err, platform: adapter.platform }, 'notice failed'));
+      }
+    }
+  }
+
+  const postmortems = {
+    path: (id: number) => postmortemPath(config.DATA_DIR, id),
+    url: (id: number) => (config.PUBLIC_URL ? `${config.PUBLIC_URL}/postmortems/INC-${id}.md` : null),
+  };
+  const executor = new CommandExecutor({
+    db,
+    journal,
+    verbs,
+    defaultZone: config.FIREBELL_TZ,
+    postmortems,
+    log,
+    announce,
+    async replyLate(late) {
+      for (const a of adapters) if (a.platform === late.channel.platform) await a.deliverLate(late);
+    },
+  });
+  const router = new CommandRouter(verbs, executor, log);
+
+  let server: Server | null = null;
+  let httpPort: number | null = null;
+  if (config.HTTP_PORT !== 0) {
+    server = createHttpServer({
+      loadRecord: load,
+      async health() {
+        const reachable = await db.query('select 1').then(
+          () => true,
+          () => false,
+        );
+        return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
+      },
+      readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
+      now: () => clock.now(),
+      log,
+    });
+    httpPort = await listen(server, config.HTTP_PORT, io.httpHost);
+    log.info({ port: httpPort }, 'http listening');
+  }
+
+  let shell: ShellAdapter | null = null;
+  if (io.shell) {
+    shell = new ShellAdapter({
+      ...io.shell,
+      clock,
+      dispatch: (inv) => router.dispatch(inv),
+      channels: {
+        link: (channel, incidentId) => sqlStore(db).channels.link(channel.platform, channel.id, incidentId, clock.now()),
+      },
+    });
+    adapters.push(shell);
+  }
+
+  // Commands acknowledged before a crash, or queued while the database was down, run first.
+  const pending = journal.pending();
+  if (pending.length > 0) {
+    log.info({ commands: pending.length }, 'replaying the journal');
+    router.replayJournal(pending);
+    await executor.idle();
+  }
+  for (const a of adapters) await a.start();
+
+  let stopped = false;
+  return {
+    db,
+    router,
+    executor,
+    journal,
+    shell,
+    httpPort,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const a of adapters) await a.stop();
+      if (server) await new Promise<void>((done) => server!.close(() => done()));
+      await executor.idle();
+      executor.stop();
+      // A clean stop leaves nothing for the journal to replay, and PGlite's files synced.
+      if (!executor.offline) {
+        await db.makeDurable();
+        await journal.compact();
+      }
+      await journal.close();
+      await db.close();
+    },
+  };
+}

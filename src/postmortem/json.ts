@@ -1,0 +1,40 @@
+import type { IncidentRecord } from '../core/record.ts';
+import { formatLocalDateTime } from '../core/zone.ts';
+import { draftPostmortem } from './draft.ts';
+
+/** The postmortem draft as JSON: instants in ISO 8601 UTC, beside their local rendering. */
+export function renderPostmortemJson(record: IncidentRecord, generatedAt: Date): string {
+  const d = draftPostmortem(record);
+  const local = (t: Date) => formatLocalDateTime(t, d.zone);
+  const instant = (t: Date | null) => (t ? { at: t.toISOString(), local: local(t) } : null);
+  const edited = new Set(d.days.flatMap((day) => day.entries.filter((e) => e.edited).map((e) => e.id)));
+  return JSON.stringify(
+    {
+      ref: d.ref,
+      title: d.title,
+      severity: d.severity,
+      state: d.state,
+      timeZone: d.zone.name,
+      generatedAt: generatedAt.toISOString(),
+      started: instant(d.startedAt),
+      ended: instant(d.endedAt),
+      durationSeconds: d.durationMs === null ? null : Math.round(d.durationMs / 1000),
+      roles: record.roles.map((r) => ({ role: r.role, holder: r.holder })),
+      timeline: record.entries
+        .filter((e) => !e.deletedAt)
+        .map((e) => ({ id: e.id, ...instant(e.occurredAt), kind: e.kind, author: e.author, text: e.text, edited: edited.has(e.id) })),
+      statusUpdates: record.statusUpdates.map((u) => ({ ...instant(u.postedAt), state: u.state, message: u.message, author: u.author })),
+      followups: record.followups.map((f) => ({ id: `F-${f.id}`, text: f.text, owner: f.owner, due: f.dueOn })),
+      corrections: record.revisions.map((r) => ({
+        entryId: r.entryId,
+        action: r.action,
+        previousText: r.previousText,
+        newText: r.newText,
+        changedBy: r.changedBy,
+        ...instant(r.changedAt),
+      })),
+    },
+    null,
+    2,
+  );
+}

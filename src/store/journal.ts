@@ -1,0 +1,184 @@
+import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** A command as it arrived, with everything needed to run it again later. */
+export interface JournaledCommand {
+  verb: string;
+  text: string;
+  actor: { id: string; name: string };
+  channel: { platform: string; id: string };
+  eventId: string;
+  receivedAt: string;
+}
+
+export interface JournalRecord {
+  seq: number;
+  command: JournaledCommand;
+}
+
+type Line = { s: number; c: JournaledCommand } | { d: number[] };
+
+/**
+ * The local, append-only, fsync'd record of every command that changes something (DESIGN §1:
+ * the incident tool must not depend on what is failing). A command is written here before it is
+ * run, and marked settled once its outcome is final; whatever is unsettled at start-up, or while
+ * the database is unreachable, is run again in order. Running a command twice records it once:
+ * the database remembers every event id it has processed.
+ */
+export class CommandJournal {
+  private nextSeq: number;
+  private readonly unsettled: Map<number, JournaledCommand>;
+  private settledBuffer: number[] = [];
+  private queued: { text: string; sync: boolean; resolve(): void; reject(err: unknown): void }[] = [];
+  private pumping = false;
+  private sizeBytes: number;
+
+  private constructor(
+    readonly path: string,
+    private fh: FileHandle,
+    pending: Map<number, JournaledCommand>,
+    nextSeq: number,
+    sizeBytes: number,
+  ) {
+    this.unsettled = pending;
+    this.nextSeq = nextSeq;
+    this.sizeBytes = sizeBytes;
+  }
+
+  static async open(path: string): Promise<CommandJournal> {
+    await mkdir(dirname(path), { recursive: true });
+    let text = '';
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const pending = new Map<number, JournaledCommand>();
+    let maxSeq = 0;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!;
+      if (raw === '') continue;
+      let parsed: Line;
+      try {
+        parsed = JSON.parse(raw) as Line;
+      } catch (err) {
+        // Only the last line can be torn (power lost mid-write); it was never acknowledged.
+        if (i >= lines.length - 2) break;
+        throw new Error(`${path}: line ${i + 1} is damaged: ${(err as Error).message}`);
+      }
+      if ('s' in parsed) {
+        pending.set(parsed.s, parsed.c);
+        maxSeq = Math.max(maxSeq, parsed.s);
+      } else {
+        for (const s of parsed.d) pending.delete(s);
+      }
+    }
+    const fh = await open(path, 'a');
+    await syncDirectory(dirname(path));
+    return new CommandJournal(path, fh, pending, maxSeq + 1, Buffer.byteLength(text));
+  }
+
+  /** Commands written but not yet settled, oldest first. */
+  pending(): JournalRecord[] {
+    return [...this.unsettled].sort((a, b) => a[0] - b[0]).map(([seq, command]) => ({ seq, command }));
+  }
+
+  get size(): number {
+    return this.sizeBytes;
+  }
+
+  /**
+   * Writes the commands and resolves once they are on disk. Appends that arrive while a write is
+   * in flight share the next write and fsync (group commit).
+   */
+  append(commands: readonly JournaledCommand[]): Promise<number[]> {
+    const seqs = commands.map((command) => {
+      const seq = this.nextSeq++;
+      this.unsettled.set(seq, command);
+      return seq;
+    });
+    const text = commands.map((c, i) => JSON.stringify({ s: seqs[i]!, c } satisfies Line) + '\n').join('');
+    return this.enqueue(text, true).then(() => seqs);
+  }
+
+  /** Marks outcomes final. Not synced: losing a mark only means a harmless re-run that records nothing. */
+  settle(seqs: readonly number[]): void {
+    for (const s of seqs) this.unsettled.delete(s);
+    this.settledBuffer.push(...seqs);
+  }
+
+  /** Writes the settled marks still buffered. */
+  flush(): Promise<void> {
+    return this.enqueue('', false);
+  }
+
+  /**
+   * Starts the file afresh once nothing in it is pending. The caller first makes sure the
+   * database holds everything durably (`Db.makeDurable`).
+   */
+  async compact(): Promise<boolean> {
+    await this.flush();
+    if (this.unsettled.size > 0) return false;
+    const tmp = `${this.path}.tmp`;
+    const fresh = await open(tmp, 'w');
+    await fresh.sync();
+    await fresh.close();
+    await rename(tmp, this.path);
+    await syncDirectory(dirname(this.path));
+    await this.fh.close();
+    this.fh = await open(this.path, 'a');
+    this.sizeBytes = 0;
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.fh.close();
+  }
+
+  private enqueue(text: string, sync: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ text, sync, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.queued.length > 0) {
+      const writes = this.queued.splice(0);
+      const text = this.takeSettled() + writes.map((w) => w.text).join('');
+      try {
+        if (text !== '') {
+          const buf = Buffer.from(text);
+          await this.fh.write(buf);
+          this.sizeBytes += buf.length;
+          if (writes.some((w) => w.sync)) await this.fh.datasync();
+        }
+        for (const w of writes) w.resolve();
+      } catch (err) {
+        for (const w of writes) w.reject(err);
+      }
+    }
+    this.pumping = false;
+  }
+
+  private takeSettled(): string {
+    if (this.settledBuffer.length === 0) return '';
+    const line = JSON.stringify({ d: this.settledBuffer } satisfies Line) + '\n';
+    this.settledBuffer = [];
+    return line;
+  }
+}
+
+/** A new file's directory entry must reach the disk too, or the file can vanish on power loss. */
+async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Db } from './db.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+import { openPgDb } from './pg-db.ts';
+import { openPgliteDb } from './pglite-db.ts';
+import { readTemplate } from './pglite-template.ts';
+
+export interface DatabaseSettings {
+  DATABASE_URL?: string | undefined;
+  DATA_DIR: string;
+}
+
+/** Postgres when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata; migrated either way. */
+export async function openDatabase(settings: DatabaseSettings, log: Logger): Promise<Db> {
+  const migrations = await loadMigrations();
+  let db: Db;
+  if (settings.DATABASE_URL) {
+    db = await openPgDb({
+      connectionString: settings.DATABASE_URL,
+      onIdleError: (err) => log.warn({ err }, 'database connection lost'),
+    });
+  } else {
+    const dataDir = join(settings.DATA_DIR, 'pgdata');
+    const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+    const template = fresh ? await readTemplate(migrations) : null;
+    if (fresh) log.info({ dataDir, fromTemplate: template !== null }, 'creating the embedded database');
+    db = await openPgliteDb(template ? { dataDir, template } : { dataDir });
+  }
+  try {
+    const applied = await migrate(db, migrations);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}

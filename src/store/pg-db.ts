@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Db, QueryResult, Queryable } from './db.ts';
+
+export interface PgDbOptions {
+  connectionString: string;
+  maxConnections?: number;
+  onIdleError?: (err: Error) => void;
+}
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const r = await client.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+  };
+}
+
+export async function openPgDb(opts: PgDbOptions): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: opts.maxConnections ?? 10,
+    connectionTimeoutMillis: 5_000,
+  });
+  // A dropped idle connection (database restart) is reported here; unhandled, it would crash the bot.
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  const direct = wrap(pool);
+  // Fail at start-up, with the driver's own message, rather than on the first command.
+  await direct.query('select 1');
+  return {
+    backend: 'postgres',
+    query: direct.query,
+    exec: direct.exec,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const value = await fn(wrap(client));
+        await client.query('commit');
+        return value;
+      } catch (err) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async makeDurable() {},
+    async close() {
+      await pool.end();
+    },
+  };
+}

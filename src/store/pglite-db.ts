@@ -1,0 +1,68 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db, QueryResult, Queryable } from './db.ts';
+
+function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const r = await q.query<R>(sql, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await q.exec(sql);
+    },
+  };
+}
+
+export interface PgliteDbOptions {
+  /** A data directory, or undefined for an in-memory database. */
+  dataDir?: string;
+  /** A gzipped data directory (`dumpDataDir('gzip')`) to start an empty directory from. */
+  template?: Blob;
+}
+
+export async function openPgliteDb(opts: PgliteDbOptions): Promise<Db> {
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
+  const pglite = await PGlite.create(opts.dataDir, opts.template ? { loadDataDir: opts.template } : {});
+  return fromPglite(pglite, opts.dataDir);
+}
+
+/** fsync every file and directory under dir: what PGlite's own fsync (a no-op under WebAssembly) skips. */
+async function syncTree(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await syncTree(path);
+    else if (entry.isFile()) await syncFile(path);
+  }
+  await syncFile(dir);
+}
+
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export function fromPglite(pglite: PGlite, dataDir?: string): Db {
+  const direct = wrap(pglite);
+  return {
+    backend: 'pglite',
+    query: direct.query,
+    exec: direct.exec,
+    // PGlite is one session: its transaction() holds the instance's lock, so no other query can
+    // slip into the middle of ours.
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(wrap(tx))),
+    async makeDurable() {
+      if (!dataDir) return;
+      await pglite.exec('checkpoint');
+      await syncTree(dataDir);
+    },
+    async close() {
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type {
+  EntryKind,
+  Followup,
+  Incident,
+  Role,
+  RoleAssignment,
+  StatusState,
+  StatusUpdate,
+  TimelineEntry,
+  TimelineRevision,
+} from '../core/model.ts';
+
+/** What core may ask of the database: the repositories, all bound to one transaction. */
+export interface Store {
+  incidents: IncidentRepository;
+  timeline: TimelineRepository;
+  roles: RoleRepository;
+  statusUpdates: StatusUpdateRepository;
+  followups: FollowupRepository;
+  channels: ChannelLinkRepository;
+  events: ProcessedEventRepository;
+}
+
+export interface NewIncident {
+  title: string;
+  severity: number;
+  timeZone: string;
+  startedAt: Date;
+  openedBy: string;
+  openedAt: Date;
+  sourcePlatform: string;
+  sourceChannel: string;
+}
+
+export interface IncidentRepository {
+  insert(incident: NewIncident): Promise<Incident>;
+  get(id: number): Promise<Incident | null>;
+  listOpen(): Promise<Incident[]>;
+  listRecent(limit: number): Promise<Incident[]>;
+  setSeverity(id: number, severity: number): Promise<void>;
+  setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
+  close(id: number, closedAt: Date): Promise<void>;
+}
+
+export interface NewTimelineEntry {
+  incidentId: number;
+  occurredAt: Date;
+  recordedAt: Date;
+  author: string;
+  kind: EntryKind;
+  text: string;
+  sourcePlatform: string;
+  sourceEventId: string;
+}
+
+export interface TimelineRepository {
+  insert(entry: NewTimelineEntry): Promise<TimelineEntry>;
+  get(id: number): Promise<TimelineEntry | null>;
+  /** The latest occurred_at among live entries: the anchor for a bare HH:MM. */
+  latestOccurredAt(incidentId: number): Promise<Date | null>;
+  /** Every entry, deleted ones included, in time order. */
+  list(incidentId: number): Promise<TimelineEntry[]>;
+  count(incidentId: number): Promise<number>;
+  revise(revision: TimelineRevision): Promise<void>;
+  revisions(incidentId: number): Promise<TimelineRevision[]>;
+}
+
+export interface RoleRepository {
+  assign(incidentId: number, assignment: RoleAssignment): Promise<void>;
+  list(incidentId: number): Promise<RoleAssignment[]>;
+}
+
+export interface StatusUpdateRepository {
+  insert(update: Omit<StatusUpdate, 'id'> & { entryId: number }): Promise<StatusUpdate>;
+  list(incidentId: number): Promise<StatusUpdate[]>;
+}
+
+export interface FollowupRepository {
+  insert(followup: Omit<Followup, 'id'>): Promise<Followup>;
+  list(incidentId: number): Promise<Followup[]>;
+}
+
+export interface ChannelLinkRepository {
+  incidentFor(platform: string, channelId: string): Promise<Incident | null>;
+  link(platform: string, channelId: string, incidentId: number, at: Date): Promise<void>;
+  linksOf(incidentId: number): Promise<{ platform: string; channelId: string }[]>;
+}
+
+export interface ProcessedEventRepository {
+  /** The reply recorded for this event, or null when it is new. */
+  replyTo(platform: string, eventId: string): Promise<unknown>;
+  record(platform: string, eventId: string, at: Date, reply: unknown): Promise<void>;
+}
