@@ -6,13 +6,15 @@ import { loadIncidentRecord } from './core/record.ts';
 import { createLogger } from './logging.ts';
 import { startFirebell } from './main.ts';
 import { POSTMORTEM_FORMATS, exportPostmortem, type PostmortemFormat } from './postmortem/export.ts';
-import { MigrationError, migrate } from './store/migrate.ts';
+import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
+import { ensureTemplate } from './store/pglite-template.ts';
 import { openDatabase } from './store/open.ts';
 import { sqlStore } from './store/sql-store.ts';
 
 const USAGE = `usage: firebell [run]                          start the bot (the shell when no chat is configured)
        firebell migrate                        apply database migrations and exit
        firebell export INC-n [--format md|json] print an incident's postmortem draft
+       firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
 
 /** Exit codes: 0 done, 1 failed, 2 bad configuration or usage. */
@@ -100,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate();
     case 'export':
       return runExport(args);
+    case 'template':
+      process.stdout.write(`firebell: embedded database template at ${await ensureTemplate(await loadMigrations())}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

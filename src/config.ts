@@ -3,15 +3,6 @@ import { parseZone, type Zone } from './core/zone.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const flag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(v), {
-    error: (iss) => `expected 1 or 0 (or true/false), got "${String(iss.input)}"`,
-  })
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
-
 const port = z
   .string()
   .trim()
@@ -52,7 +43,6 @@ const schema = z.object({
   HTTP_PORT: port.default(3000),
   PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
   FIREBELL_TZ: zone.default(() => ({ name: 'UTC', fixedOffsetMinutes: 0 })),
-  FIREBELL_SHELL: flag.default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(iss.input)}"` }).default('info'),
 }).superRefine((c, ctx) => {
   // Half-set: links built from PUBLIC_URL point at firebell's own HTTP server.

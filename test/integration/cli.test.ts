@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { runFirebell, spawnFirebell } from '../support/cli.ts';
+
+// The real binary, as a newcomer runs it: no configuration but a data directory.
+describe('the firebell binary on the embedded default', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'firebell-cli-'));
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  test('a session piped to stdin is answered line by line, exits 0, and can be exported afterwards', async () => {
+    const session = [
+      '/incident start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin',
+      '/incident detected 23:40 Error-rate alert fired',
+      '/incident log 23:52 Rolled back release 4812',
+      '/incident log 2026-03-02 00:31 No errors for 30 minutes',
+      '/incident resolve 00:35 Fixed',
+      '/incident close',
+      '',
+    ].join('\n');
+    const run = await runFirebell([], { DATA_DIR: dataDir }, session);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('INC-1 opened: Checkout API returning 502s · SEV2 · started 2026-03-01 23:40 Europe/Berlin (+01:00)');
+    expect(lines[3]).toBe('Logged #4 on INC-1 at 2026-03-02 00:31 Europe/Berlin (+01:00)');
+    expect(lines[5]).toBe('INC-1 closed after 55m.');
+
+    const saved = await readFile(join(dataDir, 'postmortems', 'INC-1.md'), 'utf8');
+    const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
+    expect(exported.code).toBe(0);
+    // The same draft, but for the moment it was generated.
+    const withoutNotice = (md: string) => md.split('\n').filter((l) => !l.startsWith('> **Draft**'));
+    expect(withoutNotice(exported.stdout)).toEqual(withoutNotice(saved));
+    expect(exported.stdout).toContain('| 23:52 | #3 | note | ');
+    expect(exported.stdout).toContain('### 2026-03-02 (Monday)');
+
+    const json = await runFirebell(['export', 'INC-1', '--format', 'json'], { DATA_DIR: dataDir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ref: 'INC-1', timeZone: 'Europe/Berlin', durationSeconds: 55 * 60 });
+  });
+
+  test('export of an unknown incident says so on stderr and exits 1', async () => {
+    const r = await runFirebell(['export', 'INC-4'], { DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('firebell export: INC-4 does not exist');
+  });
+
+  test('an unknown subcommand exits 2 with the usage', async () => {
+    const r = await runFirebell(['frobnicate'], { DATA_DIR: dataDir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('firebell: unknown command "frobnicate"');
+    expect(r.stderr).toContain('usage: firebell');
+  });
+
+  test('entries acknowledged before the process is killed are there after a restart', async () => {
+    const child = spawnFirebell([], { DATA_DIR: dataDir });
+    let out = '';
+    const waitForLines = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (out.split('\n').length > n) {
+            child.stdout.off('data', onData);
+            resolve();
+          }
+        };
+        const onData = (d: Buffer) => {
+          out += d.toString('utf8');
+          check();
+        };
+        child.stdout.on('data', onData);
+        check();
+      });
+    child.stdin.write('/incident start Disk full on db-3 --at "2026-03-01 10:00" --tz UTC\n');
+    await waitForLines(1);
+    child.stdin.write('/incident log 10:05 Freed 20 GB of WAL archives\n');
+    await waitForLines(2);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('| 10:05 | #2 | note | ');
+    expect(exported.stdout).toContain('Freed 20 GB of WAL archives');
+  });
+
+  test('a command in the journal that the database never got is recorded at the next start', async () => {
+    // As after a power loss: the fsync'd journal has the command, the database does not.
+    await mkdir(join(dataDir, 'journal'), { recursive: true });
+    const command = {
+      verb: 'start',
+      text: 'Replayed from the journal --at "2026-03-01 09:00" --tz UTC',
+      actor: { id: 'sam', name: 'sam' },
+      channel: { platform: 'shell', id: 'shell' },
+      eventId: 'shell-before-the-crash-1',
+      receivedAt: '2026-03-01T09:01:00.000Z',
+    };
+    await writeFile(join(dataDir, 'journal', 'commands.jsonl'), `${JSON.stringify({ s: 1, c: command })}\n`);
+    const restart = await runFirebell([], { DATA_DIR: dataDir }, '');
+    expect(restart.code).toBe(0);
+    expect(restart.stdout).toContain('[recorded now: start Replayed from the journal');
+    expect(restart.stdout).toContain('INC-1 opened: Replayed from the journal · SEV3 · started 2026-03-01 09:00 UTC');
+
+    const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
+    expect(exported.stdout).toContain('| 09:00 | #1 | opened | sam | Incident opened: Replayed from the journal (SEV3) |');
+    // Replayed once only: a second start finds nothing left to do.
+    const again = await runFirebell([], { DATA_DIR: dataDir }, 'list\n');
+    expect(again.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});

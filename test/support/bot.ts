@@ -1,0 +1,84 @@
+import { PassThrough } from 'node:stream';
+import { splitVerb } from '../../src/chat/command-line.ts';
+import { renderShellReply } from '../../src/chat/shell/render.ts';
+import type { Reply } from '../../src/chat/types.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadIncidentRecord, type IncidentRecord } from '../../src/core/record.ts';
+import { startFirebell, type Firebell } from '../../src/main.ts';
+import { sqlStore } from '../../src/store/sql-store.ts';
+import { ManualClock } from './clock.ts';
+import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './databases.ts';
+
+export interface SayOptions {
+  as?: string;
+  channel?: string;
+  platform?: string;
+  eventId?: string;
+}
+
+export interface TestBot {
+  firebell: Firebell;
+  clock: ManualClock;
+  settings: TestDatabase['settings'];
+  /** Types one command (`log 23:52 Rolled back`) and returns the reply as the shell prints it. */
+  say(command: string, opts?: SayOptions): Promise<string>;
+  sayReply(command: string, opts?: SayOptions): Promise<Reply>;
+  record(incidentId: number): Promise<IncidentRecord>;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  /** Where the clock starts. */
+  now?: string;
+  env?: Record<string, string>;
+  shell?: { input: PassThrough; output: PassThrough; user?: string };
+}
+
+let eventCounter = 0;
+
+/** firebell as main.ts wires it, on the backend, with a manual clock and no HTTP unless asked. */
+export async function startTestBot(backend: TestBackend, opts: TestBotOptions = {}): Promise<TestBot> {
+  const clock = new ManualClock(opts.now ?? '2026-03-02T00:00:00Z');
+  const target = await backend.create();
+  const parsed = loadConfig({ HTTP_PORT: '0', ...target.settings, ...opts.env });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  const shellUser = opts.shell?.user ?? 'dana';
+  const firebell = await startFirebell(parsed.config, {
+    clock,
+    log: silentLog,
+    httpHost: '127.0.0.1',
+    ...(opts.shell
+      ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { id: shellUser, name: shellUser } } }
+      : {}),
+  });
+  const sayReply = async (command: string, o: SayOptions = {}): Promise<Reply> => {
+    const { verb, text } = splitVerb(command) ?? { verb: '', text: '' };
+    const who = o.as ?? 'dana';
+    return firebell.router.dispatch({
+      verb,
+      text,
+      actor: { id: who, name: who },
+      channel: { platform: o.platform ?? 'test', id: o.channel ?? 'general' },
+      eventId: o.eventId ?? `test-${process.pid}-${++eventCounter}`,
+      receivedAt: clock.now(),
+    });
+  };
+  return {
+    firebell,
+    clock,
+    settings: target.settings,
+    sayReply,
+    say: async (command, o) => renderShellReply(await sayReply(command, o)).trimEnd(),
+    async record(incidentId) {
+      const r = await loadIncidentRecord(sqlStore(firebell.db), incidentId);
+      if (!r) throw new Error(`INC-${incidentId} is not recorded`);
+      return r;
+    },
+    reset: () => emptyTables(firebell.db),
+    async stop() {
+      await firebell.stop();
+      await target.drop();
+    },
+  };
+}
