@@ -18,7 +18,7 @@ export default defineVerb({
       return reply.ok([code(v.usage), aliases], v.help);
     }
     return reply.ok(
-      'Commands (an incident command applies to this channel\'s incident, or the INC-n you name first, or the only open one):',
+      'Commands (an incident command applies to the INC-n you name first, else to this channel\'s incident, else to the only open one):',
       ...ctx.verbs.map((v) => [code(v.usage), ` ${v.help.split('. ')[0]!.replace(/\.$/, '')}.`]),
     );
   },

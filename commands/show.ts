@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { incidentState, startedLine } from '../src/chat/describe.ts';
+import { count, incidentState, startedLine } from '../src/chat/describe.ts';
 import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { zoneOf } from '../src/core/incident-time.ts';
@@ -22,7 +22,7 @@ export default defineVerb({
     const live = record.entries.filter((e) => !e.deletedAt);
     const lines = [
       [strong(incidentState(incident, ctx.now)), ` ${incident.title}`],
-      [`${startedLine(incident)} · ${live.length} timeline entries · ${record.followups.length} follow-ups`],
+      [`${startedLine(incident)} · ${count(live.length, 'timeline entry', 'timeline entries')} · ${count(record.followups.length, 'follow-up')}`],
     ];
     if (record.roles.length > 0) lines.push([record.roles.map((r) => `${r.role}: ${r.holder}`).join(' · ')]);
     const status = record.statusUpdates.at(-1);

@@ -59,7 +59,7 @@ async function run(): Promise<number> {
 
 async function runMigrate(): Promise<number> {
   const config = requireConfig();
-  const db = await openDatabase(config, logger(config));
+  const db = await openDatabase(config, logger(config), { migrate: false });
   try {
     const applied = await migrate(db);
     process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'migrations are up to date\n');

@@ -44,11 +44,6 @@ const schema = z.object({
   PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
   FIREBELL_TZ: zone.default(() => ({ name: 'UTC', fixedOffsetMinutes: 0 })),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(iss.input)}"` }).default('info'),
-}).superRefine((c, ctx) => {
-  // Half-set: links built from PUBLIC_URL point at firebell's own HTTP server.
-  if (c.PUBLIC_URL && c.HTTP_PORT === 0) {
-    ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'links would point at the HTTP server, but HTTP_PORT=0 turns it off' });
-  }
 });
 
 export type Config = z.output<typeof schema>;
@@ -59,12 +54,17 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(present);
-  if (parsed.success) return { ok: true, config: parsed.data };
   const problems = new Map<string, string>();
-  for (const issue of parsed.error.issues) {
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
     const name = String(issue.path[0] ?? 'environment');
     if (!problems.has(name)) problems.set(name, `${name}: ${issue.message}`);
   }
+  // Variables that are each fine but do not go together; checked even when others are bad.
+  const httpPort = port.safeParse(present.HTTP_PORT ?? '3000');
+  if (present.PUBLIC_URL && httpPort.success && httpPort.data === 0 && !problems.has('PUBLIC_URL')) {
+    problems.set('PUBLIC_URL', 'PUBLIC_URL: links would point at the HTTP server, but HTTP_PORT=0 turns it off');
+  }
+  if (parsed.success && problems.size === 0) return { ok: true, config: parsed.data };
   return { ok: false, problems: [...problems.values()] };
 }
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
-import { CommandExecutor } from './chat/command-executor.ts';
+import { CommandExecutor, type JournalMode } from './chat/command-executor.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChatAdapter } from './chat/types.ts';
@@ -27,6 +27,8 @@ export interface FirebellIo {
   shell?: { input: Readable; output: Writable; interactive: boolean; user: Actor };
   /** Listen here instead of all interfaces (tests use 127.0.0.1). */
   httpHost?: string;
+  /** Overrides the backend's journal mode: the bench measures what journaling every command costs. */
+  journalMode?: JournalMode;
 }
 
 export interface Firebell {
@@ -65,6 +67,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const executor = new CommandExecutor({
     db,
     journal,
+    journalMode: io.journalMode ?? (db.backend === 'pglite' ? 'every-command' : 'when-unreachable'),
     verbs,
     defaultZone: config.FIREBELL_TZ,
     postmortems,
@@ -92,8 +95,6 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       now: () => clock.now(),
       log,
     });
-    httpPort = await listen(server, config.HTTP_PORT, io.httpHost);
-    log.info({ port: httpPort }, 'http listening');
   }
 
   let shell: ShellAdapter | null = null;
@@ -117,6 +118,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await executor.idle();
   }
   for (const a of adapters) await a.start();
+  // Listening last: a 200 from /healthz means firebell is ready for commands.
+  if (server) {
+    httpPort = await listen(server, config.HTTP_PORT, io.httpHost);
+    log.info({ port: httpPort }, 'http listening');
+  }
 
   let stopped = false;
   return {
@@ -131,13 +137,9 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       stopped = true;
       for (const a of adapters) await a.stop();
       if (server) await new Promise<void>((done) => server!.close(() => done()));
-      await executor.idle();
       executor.stop();
-      // A clean stop leaves nothing for the journal to replay, and PGlite's files synced.
-      if (!executor.offline) {
-        await db.makeDurable();
-        await journal.compact();
-      }
+      // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
+      await executor.checkpoint();
       await journal.close();
       await db.close();
     },

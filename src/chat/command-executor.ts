@@ -7,7 +7,7 @@ import type { Zone } from '../core/zone.ts';
 import { isUnavailable, type Db } from '../store/db.ts';
 import type { CommandJournal, JournaledCommand } from '../store/journal.ts';
 import { sqlStore } from '../store/sql-store.ts';
-import type { Store } from '../store/store.ts';
+import { eventKey, type ProcessedEvent, type Store } from '../store/store.ts';
 import { reply } from './reply.ts';
 import type { Invocation, LateReply, Reply } from './types.ts';
 import type { BoundArguments, PostmortemLinks, Verb, VerbContext } from './verb.ts';
@@ -28,15 +28,31 @@ interface Outcome {
 
 interface Job {
   command: Command;
+  /** Its place in the journal; null until written there (or when there is no journal). */
   seq: number | null;
+  /** Resolves once the command is on disk in the journal; null while it is not being written there. */
+  journaled: Promise<void> | null;
   /** Already answered (queued, or replayed after a restart): its outcome becomes a late reply. */
   late: boolean;
   settle(outcome: Outcome): void;
 }
 
+interface Lane {
+  queue: Job[];
+  draining: Promise<void> | null;
+}
+
+/**
+ * `every-command`: each command is journaled as it arrives, beside its transaction, and answered
+ * once both are done (PGlite, which never fsyncs its own files). `when-unreachable`: only commands
+ * the database cannot take now are journaled (Postgres fsyncs its own commits).
+ */
+export type JournalMode = 'every-command' | 'when-unreachable';
+
 export interface ExecutorDeps {
   db: Db;
   journal: CommandJournal | null;
+  journalMode: JournalMode;
   verbs: readonly Verb[];
   defaultZone: Zone;
   postmortems: PostmortemLinks;
@@ -57,6 +73,13 @@ export interface ExecutorDeps {
 class Rejected extends Error {
   constructor(readonly outcome: Outcome) {
     super('rejected');
+  }
+}
+
+/** An event in the batch had been processed before (a retried delivery): roll back, look again. */
+class AlreadyProcessed extends Error {
+  constructor() {
+    super('already processed');
   }
 }
 
@@ -84,17 +107,26 @@ export function toJournaled(inv: Invocation): JournaledCommand {
   };
 }
 
+/** Commands from one channel (or about one named incident) keep their order; others run beside them. */
+function laneOf(command: Command): string {
+  const { bound, invocation } = command;
+  return bound.incidentId !== null ? `INC-${bound.incidentId}` : `${invocation.channel.platform}\u0000${invocation.channel.id}`;
+}
+
+const bySeq = (a: Job, b: Job) => (a.seq ?? Infinity) - (b.seq ?? Infinity);
+
 /**
- * Runs commands that change the record. Commands are journaled (fsync'd) first, then run in
- * arrival order; those that arrive together share one transaction (group commit), and each is
- * answered only after that transaction has committed. A command that fails rolls back alone: the
- * batch is re-run one command per transaction. While the database is unreachable, commands stay
- * in the journal and are answered "queued"; they run, in order, when it returns.
+ * Runs commands that change the record. Each is written to the journal (fsync'd) as it arrives,
+ * then run in its lane: commands from one channel in arrival order, different channels side by
+ * side on their own connections. Commands that queue up in a lane share one transaction (group
+ * commit), and each is answered only after that transaction has committed. A command that fails
+ * rolls back alone: the batch is re-run one command per transaction. While the database is
+ * unreachable, commands stay in the journal and are answered "queued"; they run, in arrival order,
+ * when it returns.
  */
 export class CommandExecutor {
-  private queue: Job[] = [];
+  private readonly lanes = new Map<string, Lane>();
   private backlog: Job[] = [];
-  private draining: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAttempt = 0;
   private readonly maxBatch: number;
@@ -110,137 +142,66 @@ export class CommandExecutor {
 
   submit(command: Command): Promise<Reply> {
     return new Promise((resolve) => {
-      this.queue.push({ command, seq: null, late: false, settle: (o) => resolve(o.reply) });
-      this.kick();
+      const job: Job = { command, seq: null, journaled: null, late: false, settle: (o) => resolve(o.reply) };
+      // Written now, so the fsync overlaps the command's own transaction.
+      if (this.deps.journalMode === 'every-command') this.writeToJournal([job]);
+      this.enqueue(job);
     });
   }
 
   /** Queues commands found unsettled in the journal at start-up; their replies arrive late. */
   replay(records: { seq: number; command: Command }[]): void {
     for (const r of records) {
-      this.queue.push({ command: r.command, seq: r.seq, late: true, settle: (o) => this.settleLate(r.command, o) });
+      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), late: true, settle: (o) => this.settleLate(r.command, o) });
     }
-    this.kick();
+  }
+
+  /** Settles journaled commands that can never run (they no longer parse), so they do not block the journal. */
+  discard(seqs: readonly number[]): void {
+    this.deps.journal?.settle(seqs);
   }
 
   /** Resolves once everything submitted so far has an outcome (recorded, refused or queued). */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    for (;;) {
+      const running = [...this.lanes.values()].map((l) => l.draining).filter((d): d is Promise<void> => d !== null);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
   }
 
-  /** Tries the commands waiting for the database again; true when none is left waiting. */
+  /** Tries the commands waiting for the database again, in arrival order; true when none is left waiting. */
   async retryBacklog(): Promise<boolean> {
     await this.idle();
-    if (this.backlog.length > 0) {
-      this.queue.unshift(...this.backlog);
-      this.backlog = [];
-      this.kick();
-      await this.idle();
+    const waiting = this.backlog.sort(bySeq);
+    this.backlog = [];
+    for (let i = 0; i < waiting.length; i += this.maxBatch) {
+      if (this.backlog.length > 0) {
+        await this.park(waiting.slice(i));
+        break;
+      }
+      await this.runBatch(waiting.slice(i, i + this.maxBatch));
     }
+    if (this.backlog.length === 0) await this.compactJournal();
     return this.backlog.length === 0;
   }
 
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-      // Work submitted while the drain was finishing up must not be left behind.
-      if (this.queue.length > 0) this.kick();
-    });
+  /** Makes the journal's contents durable in the database, then starts the journal afresh. */
+  async checkpoint(): Promise<void> {
+    await this.idle();
+    await this.compactJournal(0);
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      await this.journal(batch);
-      if (this.backlog.length > 0) {
-        // Order matters: nothing may overtake a command that is still waiting for the database.
-        this.park(batch);
-        continue;
-      }
-      await this.runBatch(batch);
-    }
-    await this.compactJournal();
+  /** Stops retrying in the background (shutting down). */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
-  private async journal(batch: Job[]): Promise<void> {
-    const journal = this.deps.journal;
-    const fresh = batch.filter((j) => j.seq === null);
-    if (!journal || fresh.length === 0) return;
-    const seqs = await journal.append(fresh.map((j) => toJournaled(j.command.invocation)));
-    fresh.forEach((j, i) => {
-      j.seq = seqs[i]!;
-    });
-  }
-
-  private async runBatch(batch: Job[]): Promise<void> {
-    if (batch.length > 1) {
-      try {
-        const outcomes = await this.deps.db.transaction(async (tx) => {
-          const store = sqlStore(tx);
-          const results: Outcome[] = [];
-          for (const job of batch) {
-            const outcome = await this.execute(job.command, store);
-            if (outcome.reply.tone !== 'ok' && !outcome.duplicate) throw new Rejected(outcome);
-            results.push(outcome);
-          }
-          return results;
-        });
-        await this.finish(batch, outcomes);
-        return;
-      } catch (err) {
-        if (isUnavailable(err)) return this.goOffline(batch, err);
-        // A refusal or a fault somewhere in the batch: run each alone, so only it fails.
-      }
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const job = batch[i]!;
-      try {
-        const outcome = await this.deps.db.transaction(async (tx) => {
-          const o = await this.execute(job.command, sqlStore(tx));
-          if (o.reply.tone !== 'ok' && !o.duplicate) throw new Rejected(o);
-          return o;
-        });
-        await this.finish([job], [outcome]);
-      } catch (err) {
-        if (err instanceof Rejected) {
-          await this.finish([job], [err.outcome]);
-        } else if (isUnavailable(err)) {
-          return this.goOffline(batch.slice(i), err);
-        } else {
-          const { verb, invocation } = job.command;
-          this.deps.log.error({ err, verb: verb.name, eventId: invocation.eventId }, 'verb failed');
-          await this.finish([job], [{ reply: reply.error(`${verb.name} failed on our side; it was logged (event ${invocation.eventId})`), notices: [], duplicate: false }]);
-        }
-      }
-    }
-  }
-
-  private async execute(command: Command, store: Store): Promise<Outcome> {
-    const { verb, bound, invocation: inv } = command;
-    const previous = await store.events.replyTo(inv.channel.platform, inv.eventId);
-    if (previous) return { reply: previous as Reply, notices: [], duplicate: true };
-    const notices: Notice[] = [];
-    const ctx = this.context(store, inv, notices);
-    let incident: Incident | null = null;
-    if (verb.scope === 'incident') {
-      const found = await findIncident(ctx, bound.incidentId);
-      if (!found.ok) return { reply: reply.error(found.error.message), notices, duplicate: false };
-      incident = found.value;
-    }
-    const answer = await verb.run(bound.args, ctx, incident);
-    if (answer.tone === 'ok' && verb.writes) {
-      await store.events.record(inv.channel.platform, inv.eventId, inv.receivedAt, answer);
-    }
-    return { reply: answer, notices, duplicate: false };
-  }
-
-  /** Runs a read-only command outside the queue: it records nothing, so it need not wait its turn. */
+  /** Runs a read-only command outside the lanes: it records nothing, so it need not wait its turn. */
   async read(command: Command): Promise<Reply> {
-    const store = sqlStore(this.deps.db);
     try {
-      const outcome = await this.execute(command, store);
-      return outcome.reply;
+      return (await this.execute(command, sqlStore(this.deps.db))).reply;
     } catch (err) {
       if (isUnavailable(err)) {
         return reply.error(`the database is unreachable, so ${command.verb.name} cannot answer now; timeline commands are still saved`);
@@ -249,7 +210,126 @@ export class CommandExecutor {
     }
   }
 
-  context(store: Store, inv: Invocation, notices: Notice[]): VerbContext {
+  private enqueue(job: Job): void {
+    const key = laneOf(job.command);
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { queue: [], draining: null };
+      this.lanes.set(key, lane);
+    }
+    lane.queue.push(job);
+    this.kick(key, lane);
+  }
+
+  private kick(key: string, lane: Lane): void {
+    if (lane.draining) return;
+    lane.draining = this.drain(lane).finally(() => {
+      lane.draining = null;
+      // Work submitted while the drain was finishing up must not be left behind.
+      if (lane.queue.length > 0) this.kick(key, lane);
+      else this.lanes.delete(key);
+    });
+  }
+
+  private async drain(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, this.maxBatch);
+      if (this.backlog.length > 0) {
+        // Nothing may overtake a command that is still waiting for the database.
+        await this.park(batch);
+        continue;
+      }
+      await this.runBatch(batch);
+    }
+    if (this.lanes.size === 1) await this.compactJournal();
+  }
+
+  private writeToJournal(jobs: Job[]): void {
+    const journal = this.deps.journal;
+    const unwritten = jobs.filter((j) => j.journaled === null);
+    if (!journal || unwritten.length === 0) return;
+    const written = journal.append(unwritten.map((j) => toJournaled(j.command.invocation))).then((seqs) => {
+      unwritten.forEach((j, i) => {
+        j.seq = seqs[i] ?? null;
+      });
+    });
+    for (const j of unwritten) j.journaled = written;
+  }
+
+  private async runBatch(batch: Job[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const outcomes = await this.deps.db.transaction((tx) => this.executeAll(batch, sqlStore(tx), false));
+      await this.finish(batch, outcomes);
+      return;
+    } catch (err) {
+      if (isUnavailable(err)) return this.goOffline(batch, err);
+      if (batch.length === 1 && err instanceof Rejected) return this.finish(batch, [err.outcome]);
+      // A refusal, a retried event or a fault somewhere in the batch: run each alone, so only it fails.
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i]!;
+      try {
+        const outcomes = await this.deps.db.transaction((tx) => this.executeAll([job], sqlStore(tx), true));
+        await this.finish([job], outcomes);
+      } catch (err) {
+        if (err instanceof Rejected) {
+          await this.finish([job], [err.outcome]);
+        } else if (isUnavailable(err)) {
+          return this.goOffline(batch.slice(i), err);
+        } else {
+          const { verb, invocation } = job.command;
+          this.deps.log.error({ err, verb: verb.name, eventId: invocation.eventId }, 'verb failed');
+          const failed = reply.error(`${verb.name} failed on our side; it was logged (event ${invocation.eventId})`);
+          await this.finish([job], [{ reply: failed, notices: [], duplicate: false }]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Inside one transaction: runs the commands and records their events as processed. With
+   * `lookFirst`, events processed before are answered with their recorded reply and not run again;
+   * without, a retried event is noticed when recording it and the whole batch is rolled back (the
+   * rare case pays for the common one: one query fewer per command).
+   */
+  private async executeAll(jobs: Job[], store: Store, lookFirst: boolean): Promise<Outcome[]> {
+    const events = jobs.map((j) => ({ platform: j.command.invocation.channel.platform, eventId: j.command.invocation.eventId }));
+    const seen = lookFirst ? await store.events.repliesTo(events) : new Map<string, unknown>();
+    const outcomes: Outcome[] = [];
+    const processed: ProcessedEvent[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const event = events[i]!;
+      const previous = seen.get(eventKey(event));
+      if (previous !== undefined) {
+        outcomes.push({ reply: previous as Reply, notices: [], duplicate: true });
+        continue;
+      }
+      const outcome = await this.execute(job.command, store);
+      if (outcome.reply.tone !== 'ok') throw new Rejected(outcome);
+      processed.push({ ...event, at: job.command.invocation.receivedAt, reply: outcome.reply });
+      seen.set(eventKey(event), outcome.reply);
+      outcomes.push(outcome);
+    }
+    const recorded = await store.events.record(processed);
+    if (recorded < processed.length) throw new AlreadyProcessed();
+    return outcomes;
+  }
+
+  private async execute(command: Command, store: Store): Promise<Outcome> {
+    const { verb, bound, invocation } = command;
+    const notices: Notice[] = [];
+    const ctx = this.context(store, invocation, notices);
+    let incident: Incident | null = null;
+    if (verb.scope === 'incident') {
+      const found = await findIncident(ctx, bound.incidentId, verb.name);
+      if (!found.ok) return { reply: reply.error(found.error.message), notices, duplicate: false };
+      incident = found.value;
+    }
+    return { reply: await verb.run(bound.args, ctx, incident), notices, duplicate: false };
+  }
+
+  private context(store: Store, inv: Invocation, notices: Notice[]): VerbContext {
     return {
       store,
       actor: inv.actor,
@@ -264,8 +344,15 @@ export class CommandExecutor {
   }
 
   private async finish(jobs: Job[], outcomes: Outcome[]): Promise<void> {
-    const settledSeqs = jobs.map((j) => j.seq).filter((s): s is number => s !== null);
-    this.deps.journal?.settle(settledSeqs);
+    await Promise.all(
+      jobs.map((j) =>
+        j.journaled?.catch((err: unknown) => {
+          // Committed already; only the extra protection against power loss is missing.
+          this.deps.log.error({ err, eventId: j.command.invocation.eventId }, 'journal write failed');
+        }),
+      ),
+    );
+    this.deps.journal?.settle(jobs.map((j) => j.seq).filter((s): s is number => s !== null));
     const notices = outcomes.flatMap((o) => o.notices);
     if (notices.length > 0) {
       try {
@@ -277,15 +364,26 @@ export class CommandExecutor {
     jobs.forEach((j, i) => j.settle(outcomes[i]!));
   }
 
-  private goOffline(jobs: Job[], err: unknown): void {
+  private async goOffline(jobs: Job[], err: unknown): Promise<void> {
     if (this.backlog.length === 0) this.deps.log.warn({ err }, 'database unreachable: commands wait in the journal');
-    this.park(jobs);
+    await this.park(jobs);
     this.scheduleRetry();
   }
 
-  /** Answers "queued" now; the real reply comes late, once the command is recorded. */
-  private park(jobs: Job[]): void {
+  /**
+   * Keeps commands for when the database is back: each is made safe in the journal, then answered
+   * "queued"; the real reply comes late, once it is recorded.
+   */
+  private async park(jobs: Job[]): Promise<void> {
+    this.writeToJournal(jobs);
     for (const job of jobs) {
+      try {
+        await job.journaled;
+      } catch (err) {
+        this.deps.log.error({ err, eventId: job.command.invocation.eventId }, 'journal write failed');
+        job.settle({ reply: reply.error('the database is unreachable and the local journal could not take your command either: it was not recorded'), notices: [], duplicate: false });
+        continue;
+      }
       if (!job.late) {
         job.settle({ reply: queuedReply(), notices: [], duplicate: false });
         job.late = true;
@@ -314,12 +412,6 @@ export class CommandExecutor {
     this.retryTimer.unref();
   }
 
-  /** Stops retrying in the background (shutting down). */
-  stop(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
   private settleLate(command: Command, outcome: Outcome): void {
     if (outcome.duplicate) return;
     const { invocation: inv } = command;
@@ -328,12 +420,17 @@ export class CommandExecutor {
       .catch((err: unknown) => this.deps.log.error({ err, eventId: inv.eventId }, 'late reply failed'));
   }
 
-  private async compactJournal(): Promise<void> {
+  /**
+   * Cuts the journal short once it is large and nothing in it is pending — after making sure the
+   * database holds every settled command durably (PGlite never fsyncs by itself).
+   */
+  private async compactJournal(minimumBytes = this.deps.journalCompactBytes ?? 16 * 1024 * 1024): Promise<void> {
     const journal = this.deps.journal;
-    if (!journal || this.backlog.length > 0 || journal.size < (this.deps.journalCompactBytes ?? 16 * 1024 * 1024)) return;
+    if (!journal || this.backlog.length > 0 || journal.size < minimumBytes || journal.pending().length > 0) return;
     try {
+      const watermark = journal.nextSequence;
       await this.deps.db.makeDurable();
-      await journal.compact();
+      await journal.compact(watermark);
     } catch (err) {
       this.deps.log.error({ err }, 'journal compaction failed; it will be tried again');
     }

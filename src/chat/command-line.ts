@@ -7,6 +7,8 @@ export interface Token {
   start: number;
   end: number;
   quoted: boolean;
+  /** `--name="a b"`: the value after `=` was quoted (and its quotes are removed from value). */
+  quotedValue?: boolean;
 }
 
 // Slack and phones turn straight quotes into curly ones; people mean the same thing.
@@ -33,6 +35,17 @@ export function tokenize(text: string): Token[] {
       const after = end === -1 ? '' : (text[end + 1] ?? '');
       if (end !== -1 && (after === '' || /\s/.test(after))) {
         tokens.push({ value: text.slice(start + 1, end), start, end: end + 1, quoted: true });
+        i = end + 1;
+        continue;
+      }
+    }
+    const option = /^--[a-z][a-z-]*=/i.exec(text.slice(start, start + 64));
+    const valueQuote = option ? OPENING_QUOTES.get(text[start + option[0].length] ?? '') : undefined;
+    if (option && valueQuote !== undefined) {
+      const open = start + option[0].length;
+      const end = text.indexOf(valueQuote, open + 1);
+      if (end !== -1) {
+        tokens.push({ value: option[0] + text.slice(open + 1, end), start, end: end + 1, quoted: false, quotedValue: true });
         i = end + 1;
         continue;
       }

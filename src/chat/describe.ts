@@ -23,3 +23,8 @@ export function incidentState(incident: Incident, now: Date): string {
 export function startedLine(incident: Incident): string {
   return `started ${formatInstant(incident.startedAt, zoneOf(incident))}`;
 }
+
+/** `1 follow-up`, `3 follow-ups`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -49,16 +49,19 @@ export class CommandRouter {
   /** Commands the journal holds but the database may not: run again, in order, at start-up. */
   replayJournal(records: JournalRecord[]): void {
     const commands = [];
+    const unreadable: number[] = [];
     for (const { seq, command: c } of records) {
       const verb = this.find(c.verb);
       const bound = verb?.bind(c.text);
       if (!verb || !bound?.ok) {
-        this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; left in the journal');
+        this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; skipped');
+        unreadable.push(seq);
         continue;
       }
       const invocation: Invocation = { ...c, receivedAt: new Date(c.receivedAt) };
       commands.push({ seq, command: { verb, bound: bound.value, invocation } });
     }
+    this.executor.discard(unreadable);
     this.executor.replay(commands);
   }
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CoreContext } from '../core/context.ts';
 import { fail, ok, type Result } from '../core/errors.ts';
+import { splitLeadingWhen } from '../core/when.ts';
 import type { Incident } from '../core/model.ts';
 import type { IncidentRecord } from '../core/record.ts';
 import { tokenize, type Token } from './command-line.ts';
@@ -85,8 +86,6 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
 }
 
 const STRICT_INCIDENT_REF = /^inc-(\d{1,9})$/i;
-const CLOCK = /^\d{1,2}:\d{2}(:\d{2})?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Fills the verb's argument object from the typed text, then validates it with the verb's schema. */
 export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope: string }, text: string): Result<BoundArguments> {
@@ -123,18 +122,32 @@ export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope
       return fail('bad_argument', `unknown option --${name}: ${spec.name} takes ${known}`);
     }
     if (name in input) return fail('bad_argument', `--${name} is given twice`);
-    let value = flag[2];
-    if (value === undefined) {
+    let value: string;
+    let valueStart: number;
+    let quotedValue: boolean;
+    if (flag[2] !== undefined) {
+      value = flag[2];
+      valueStart = t.start + t.value.indexOf('=') + 1;
+      quotedValue = t.quotedValue ?? false;
+    } else {
       const next = tokens[i + 1];
       if (!next || (!next.quoted && next.value.startsWith('--'))) {
         return fail('missing_argument', `--${name} needs a value; usage: ${spec.usage}`);
       }
       value = next.value;
+      valueStart = next.start;
+      quotedValue = next.quoted;
       i++;
-      const clock = tokens[i + 1];
-      if (kind === 'time' && !next.quoted && DATE.test(value) && clock && !clock.quoted && CLOCK.test(clock.value)) {
-        value = `${value} ${clock.value}`;
-        i++;
+    }
+    if (kind === 'time' && !quotedValue) {
+      // Unquoted, a time may run over several words (`2026-03-01 23:40 MST`): take as many as
+      // the time grammar does at the start of a timeline entry.
+      const fromHere = text.slice(valueStart);
+      const split = splitLeadingWhen(fromHere);
+      if (split.ok && split.value.when) {
+        const end = valueStart + fromHere.length - split.value.rest.length;
+        value = text.slice(valueStart, end).trim();
+        while (tokens[i + 1] && tokens[i + 1]!.start < end) i++;
       }
     }
     input[name] = value;

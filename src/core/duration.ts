@@ -16,7 +16,7 @@ export function parseDuration(input: string): Result<number> {
   return ok(totalMs);
 }
 
-/** `1h 05m`, `3d 2h`, `45s`: how long something took, as a postmortem shows it. */
+/** `1h 05m`, `3d 2h 00m`, `4m 05s`, `45s`: how long something took, as a postmortem shows it. */
 export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '−' : '';
   let s = Math.round(Math.abs(ms) / 1000);

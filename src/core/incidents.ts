@@ -1,9 +1,9 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { incidentRef, type Incident, type Role, type StatusState, type TimelineEntry } from './model.ts';
-import { resolveIncidentTime } from './incident-time.ts';
+import { resolveIncidentTime, zoneOf } from './incident-time.ts';
 import { resolveWhen, type When } from './when.ts';
-import { parseZone } from './zone.ts';
+import { formatLocalDateTime, parseZone } from './zone.ts';
 
 export interface OpenIncidentInput {
   title: string;
@@ -65,20 +65,19 @@ function describeOpen(open: Incident[]): string {
  * Which incident a command applies to: an explicit INC-n; else the incident of the channel it was
  * typed in; else the only open incident; else an error that lists the open ones.
  */
-export async function findIncident(ctx: CoreContext, explicitId: number | null): Promise<Result<Incident>> {
+export async function findIncident(ctx: CoreContext, explicitId: number | null, verb: string): Promise<Result<Incident>> {
   if (explicitId !== null) {
     const incident = await ctx.store.incidents.get(explicitId);
     return incident ? ok(incident) : fail('unknown_incident', `${incidentRef(explicitId)} does not exist`);
   }
-  const linked = await ctx.store.channels.incidentFor(ctx.source.platform, ctx.source.channelId);
+  const { linked, open } = await ctx.store.incidents.candidatesFor(ctx.source.platform, ctx.source.channelId);
   if (linked) return ok(linked);
-  const open = await ctx.store.incidents.listOpen();
   const only = open[0];
   if (open.length === 1 && only) return ok(only);
   if (open.length === 0) return fail('no_open_incident', 'no incident is open: start one with `start <title>`');
   return fail(
     'ambiguous_incident',
-    `${open.length} incidents are open (${describeOpen(open)}): name one first, e.g. \`log ${incidentRef(open[0]!.id)} …\``,
+    `${open.length} incidents are open (${describeOpen(open)}): name one first, e.g. \`${verb} ${incidentRef(open[0]!.id)} …\``,
   );
 }
 
@@ -144,7 +143,8 @@ export async function postStatus(
     postedAt: occurredAt,
     entryId: entry.id,
   });
-  const resolvedAt = state === 'resolved' ? occurredAt : null;
+  // A later "resolved" update (a final all-clear) does not move when the incident was resolved.
+  const resolvedAt = state === 'resolved' ? (incident.resolvedAt ?? occurredAt) : null;
   await ctx.store.incidents.setState(incident.id, state, resolvedAt);
   return ok({ ...incident, state, resolvedAt });
 }
@@ -168,6 +168,10 @@ export async function resolveIncident(
     const resolved = await resolveIncidentTime(ctx, incident, when);
     if (!resolved.ok) return resolved;
     at = resolved.value;
+    if (at < incident.startedAt) {
+      const zone = zoneOf(incident);
+      return fail('bad_time', `${when.text} is before ${incidentRef(incident.id)} started (${formatLocalDateTime(incident.startedAt, zone)} ${zone.name})`);
+    }
   }
   return postStatus(ctx, incident, 'resolved', message || DEFAULT_RESOLVED_MESSAGE, at);
 }

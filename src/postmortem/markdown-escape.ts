@@ -6,6 +6,22 @@
  * backslash cannot un-escape what follows it.
  */
 const INLINE_SYNTAX = /[\\`*_~[\]<>&|]/g;
+const HEADING_SYNTAX = /[\\`*_~[\]<>&|#]/g;
+
+// GFM renderers link bare URLs before escapes apply, so a backslash inside one would end up in the
+// address. URLs are left as typed, with only what would break a table cell percent-encoded.
+const URL_RUN = /\b(?:https?:\/\/|www\.)[^\s<>]*[^\s<>.,;:!?'")\]]/gi;
+
+function escapeInline(text: string, syntax = INLINE_SYNTAX): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(URL_RUN)) {
+    out += text.slice(last, m.index).replace(syntax, '\\$&');
+    out += m[0].replace(/[|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    last = m.index + m[0].length;
+  }
+  return out + text.slice(last).replace(syntax, '\\$&');
+}
 
 function dropControls(text: string): string {
   return text
@@ -17,16 +33,12 @@ function dropControls(text: string): string {
 /** Text on one line (headings, summary sentences): newlines become spaces; `#` is escaped too,
  * since a trailing one would close an ATX heading. */
 export function mdText(text: string): string {
-  return dropControls(text)
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(INLINE_SYNTAX, '\\$&')
-    .replace(/#/g, '\\#');
+  return escapeInline(dropControls(text).replace(/\s*\n\s*/g, ' '), HEADING_SYNTAX);
 }
 
 /** One table cell: a newline would end the table, so it becomes `<br>`; an empty cell becomes `—`. */
 export function mdCell(text: string): string {
-  const escaped = dropControls(text)
-    .replace(INLINE_SYNTAX, '\\$&')
+  const escaped = escapeInline(dropControls(text))
     .replace(/\t/g, ' ')
     .split('\n')
     .map((s) => s.trim())

@@ -29,7 +29,7 @@ export class CommandJournal {
   private nextSeq: number;
   private readonly unsettled: Map<number, JournaledCommand>;
   private settledBuffer: number[] = [];
-  private queued: { text: string; sync: boolean; resolve(): void; reject(err: unknown): void }[] = [];
+  private queued: { text: string; sync: boolean; run?: () => Promise<void>; resolve(): void; reject(err: unknown): void }[] = [];
   private pumping = false;
   private sizeBytes: number;
 
@@ -55,18 +55,26 @@ export class CommandJournal {
     }
     const pending = new Map<number, JournaledCommand>();
     let maxSeq = 0;
+    // Bytes of whole, readable lines: anything after them is cut off before appending again.
+    let wholeBytes = 0;
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i]!;
-      if (raw === '') continue;
+      const complete = i < lines.length - 1;
+      if (raw === '') {
+        if (complete) wholeBytes += 1;
+        continue;
+      }
       let parsed: Line;
       try {
+        if (!complete) throw new Error('no end of line');
         parsed = JSON.parse(raw) as Line;
       } catch (err) {
         // Only the last line can be torn (power lost mid-write); it was never acknowledged.
         if (i >= lines.length - 2) break;
         throw new Error(`${path}: line ${i + 1} is damaged: ${(err as Error).message}`);
       }
+      wholeBytes += Buffer.byteLength(raw) + 1;
       if ('s' in parsed) {
         pending.set(parsed.s, parsed.c);
         maxSeq = Math.max(maxSeq, parsed.s);
@@ -75,8 +83,12 @@ export class CommandJournal {
       }
     }
     const fh = await open(path, 'a');
+    if (wholeBytes < Buffer.byteLength(text)) {
+      await fh.truncate(wholeBytes);
+      await fh.sync();
+    }
     await syncDirectory(dirname(path));
-    return new CommandJournal(path, fh, pending, maxSeq + 1, Buffer.byteLength(text));
+    return new CommandJournal(path, fh, pending, maxSeq + 1, wholeBytes);
   }
 
   /** Commands written but not yet settled, oldest first. */
@@ -113,13 +125,31 @@ export class CommandJournal {
     return this.enqueue('', false);
   }
 
+  /** The seq the next command will get: compare before and after to know whether any arrived. */
+  get nextSequence(): number {
+    return this.nextSeq;
+  }
+
   /**
-   * Starts the file afresh once nothing in it is pending. The caller first makes sure the
-   * database holds everything durably (`Db.makeDurable`).
+   * Starts the file afresh, provided nothing in it is pending and no command has arrived since
+   * `watermark` (the caller first made the database durable up to then). Runs between writes, so
+   * no append can land in the file being replaced. True when it compacted.
    */
-  async compact(): Promise<boolean> {
-    await this.flush();
-    if (this.unsettled.size > 0) return false;
+  compact(watermark: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({
+        text: '',
+        sync: false,
+        run: async () => resolve(await this.compactNow(watermark)),
+        resolve: () => undefined,
+        reject,
+      });
+      void this.pump();
+    });
+  }
+
+  private async compactNow(watermark: number): Promise<boolean> {
+    if (this.unsettled.size > 0 || this.nextSeq !== watermark) return false;
     const tmp = `${this.path}.tmp`;
     const fresh = await open(tmp, 'w');
     await fresh.sync();
@@ -129,6 +159,7 @@ export class CommandJournal {
     await this.fh.close();
     this.fh = await open(this.path, 'a');
     this.sizeBytes = 0;
+    this.settledBuffer = [];
     return true;
   }
 
@@ -148,7 +179,14 @@ export class CommandJournal {
     if (this.pumping) return;
     this.pumping = true;
     while (this.queued.length > 0) {
-      const writes = this.queued.splice(0);
+      const op = this.queued[0]!;
+      if (op.run) {
+        this.queued.shift();
+        await op.run().catch(op.reject);
+        continue;
+      }
+      const until = this.queued.findIndex((w) => w.run !== undefined);
+      const writes = this.queued.splice(0, until === -1 ? this.queued.length : until);
       const text = this.takeSettled() + writes.map((w) => w.text).join('');
       try {
         if (text !== '') {

@@ -56,12 +56,16 @@ interface AppliedRow {
  */
 export async function migrate(db: Db, migrations?: readonly Migration[]): Promise<string[]> {
   const all = migrations ?? (await loadMigrations());
-  await db.exec(`create table if not exists schema_migrations (
-    version int primary key,
-    name text not null,
-    checksum text not null,
-    applied_at timestamptz not null default now()
-  )`);
+  // Under the lock, so that two instances starting on an empty database do not both create it.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(`create table if not exists schema_migrations (
+      version int primary key,
+      name text not null,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`);
+  });
   const known = new Set(all.map((m) => m.version));
   const recorded = await db.query<AppliedRow>('select version, name, checksum from schema_migrations order by version');
   const unknown = recorded.rows.filter((r) => !known.has(r.version));

@@ -12,8 +12,11 @@ export interface DatabaseSettings {
   DATA_DIR: string;
 }
 
-/** Postgres when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata; migrated either way. */
-export async function openDatabase(settings: DatabaseSettings, log: Logger): Promise<Db> {
+/**
+ * Postgres when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata; migrated either way, unless
+ * the caller (`firebell migrate`) migrates it itself.
+ */
+export async function openDatabase(settings: DatabaseSettings, log: Logger, opts: { migrate: boolean } = { migrate: true }): Promise<Db> {
   const migrations = await loadMigrations();
   let db: Db;
   if (settings.DATABASE_URL) {
@@ -28,6 +31,7 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger): Pro
     if (fresh) log.info({ dataDir, fromTemplate: template !== null }, 'creating the embedded database');
     db = await openPgliteDb(template ? { dataDir, template } : { dataDir });
   }
+  if (!opts.migrate) return db;
   try {
     const applied = await migrate(db, migrations);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');

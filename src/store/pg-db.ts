@@ -7,10 +7,25 @@ export interface PgDbOptions {
   onIdleError?: (err: Error) => void;
 }
 
+// Statements with parameters are prepared once per connection, under a name derived from their
+// text: the server then skips parsing and planning them on every command.
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `firebell_${statementNames.size + 1}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const r = await client.query(sql, params as unknown[] | undefined);
+      const r =
+        params && params.length > 0
+          ? await client.query({ name: statementName(sql), text: sql, values: params as unknown[] })
+          : await client.query(sql);
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string): Promise<void> {

@@ -7,7 +7,8 @@ function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const r = await q.query<R>(sql, params as unknown[] | undefined);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite counts only rows written; pg counts rows returned by a select too.
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
     async exec(sql: string): Promise<void> {
       await q.exec(sql);

@@ -10,7 +10,7 @@ import type {
   TimelineRevision,
 } from '../core/model.ts';
 import type { Queryable } from './db.ts';
-import type { NewIncident, NewTimelineEntry, Store } from './store.ts';
+import { eventKey, type NewIncident, type NewTimelineEntry, type Store } from './store.ts';
 
 const INCIDENT_COLUMNS =
   'i.id, i.title, i.severity, i.state, i.time_zone, i.started_at, i.resolved_at, i.closed_at, i.opened_by, i.opened_at';
@@ -145,6 +145,18 @@ export function sqlStore(q: Queryable): Store {
           `select ${INCIDENT_COLUMNS} from incidents i where i.closed_at is null order by i.id`,
         );
         return rows.map(toIncident);
+      },
+      async candidatesFor(platform, channelId) {
+        const { rows } = await q.query<IncidentRow & { linked: boolean }>(
+          `select ${INCIDENT_COLUMNS}, l.channel_id is not null as linked
+           from incidents i left join channel_links l on l.incident_id = i.id and l.platform = $1 and l.channel_id = $2
+           where l.channel_id is not null or i.closed_at is null
+           order by linked desc, i.id`,
+          [platform, channelId],
+        );
+        const first = rows[0];
+        const linked = first?.linked ? toIncident(first) : null;
+        return { linked, open: rows.filter((r) => r.closed_at === null).map(toIncident) };
       },
       async listRecent(limit) {
         const { rows } = await q.query<IncidentRow>(
@@ -316,20 +328,26 @@ export function sqlStore(q: Queryable): Store {
     },
 
     events: {
-      async replyTo(platform, eventId) {
-        const { rows } = await q.query<{ reply: unknown }>(
-          'select reply from processed_events where platform = $1 and event_id = $2',
-          [platform, eventId],
+      async repliesTo(events) {
+        const replies = new Map<string, unknown>();
+        if (events.length === 0) return replies;
+        const { rows } = await q.query<{ platform: string; event_id: string; reply: unknown }>(
+          `select p.platform, p.event_id, p.reply from processed_events p
+           join unnest($1::text[], $2::text[]) as e(platform, event_id) using (platform, event_id)`,
+          [events.map((e) => e.platform), events.map((e) => e.eventId)],
         );
-        return rows[0]?.reply ?? null;
+        for (const r of rows) replies.set(eventKey({ platform: r.platform, eventId: r.event_id }), r.reply);
+        return replies;
       },
-      async record(platform, eventId, at, reply) {
-        await q.query('insert into processed_events (platform, event_id, processed_at, reply) values ($1, $2, $3, $4::text::jsonb)', [
-          platform,
-          eventId,
-          at,
-          JSON.stringify(reply),
-        ]);
+      async record(events) {
+        if (events.length === 0) return 0;
+        const { rowCount } = await q.query(
+          `insert into processed_events (platform, event_id, processed_at, reply)
+           select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]::jsonb[])
+           on conflict do nothing`,
+          [events.map((e) => e.platform), events.map((e) => e.eventId), events.map((e) => e.at), events.map((e) => JSON.stringify(e.reply))],
+        );
+        return rowCount;
       },
     },
   };

@@ -36,6 +36,8 @@ export interface IncidentRepository {
   insert(incident: NewIncident): Promise<Incident>;
   get(id: number): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
+  /** In one query: the incident linked to this channel (if any), then every open incident. */
+  candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
   listRecent(limit: number): Promise<Incident[]>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
@@ -86,8 +88,23 @@ export interface ChannelLinkRepository {
   linksOf(incidentId: number): Promise<{ platform: string; channelId: string }[]>;
 }
 
+export interface ChatEvent {
+  platform: string;
+  eventId: string;
+}
+
+export interface ProcessedEvent extends ChatEvent {
+  at: Date;
+  reply: unknown;
+}
+
 export interface ProcessedEventRepository {
-  /** The reply recorded for this event, or null when it is new. */
-  replyTo(platform: string, eventId: string): Promise<unknown>;
-  record(platform: string, eventId: string, at: Date, reply: unknown): Promise<void>;
+  /** The replies recorded for those of these events that were processed before, keyed by eventKey(). */
+  repliesTo(events: readonly ChatEvent[]): Promise<Map<string, unknown>>;
+  /** Records those not recorded yet; returns how many were new. */
+  record(events: readonly ProcessedEvent[]): Promise<number>;
+}
+
+export function eventKey(e: ChatEvent): string {
+  return `${e.platform}\u0000${e.eventId}`;
 }

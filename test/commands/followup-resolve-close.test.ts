@@ -1,0 +1,135 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { backends } from '../support/databases.ts';
+import { startTestBot, type TestBot } from '../support/bot.ts';
+
+describe.each(backends)('followup, resolve and close on $name', (backend) => {
+  let bot: TestBot;
+  const draftPath = (id: number) => join(bot.settings.DATA_DIR, 'postmortems', `INC-${id}.md`);
+  const readDraft = (id: number) => readFile(draftPath(id), 'utf8');
+  beforeAll(async () => {
+    bot = await startTestBot(backend);
+  });
+  afterAll(() => bot.stop());
+  beforeEach(async () => {
+    await bot.reset();
+    // Drafts outlive the tables; a draft left by an earlier test must not pass for this one's.
+    await rm(join(bot.settings.DATA_DIR, 'postmortems'), { recursive: true, force: true });
+    bot.clock.set('2026-03-01T23:10:00Z');
+    await bot.say('start Checkout API returning 502s --sev 2 --at 23:00');
+  });
+
+  describe('followup', () => {
+    test('an action item takes an owner and a due date', async () => {
+      expect(await bot.say('followup Alert on the 502 rate --owner @sam --due 2026-03-20')).toBe('Follow-up F-1 added to INC-1 (owner sam, due 2026-03-20)');
+      expect((await bot.record(1)).followups).toEqual([
+        expect.objectContaining({ id: 1, text: 'Alert on the 502 rate', owner: 'sam', dueOn: '2026-03-20', createdBy: 'dana' }),
+      ]);
+    });
+
+    test('todo is followup under another name, owner and due date optional', async () => {
+      expect(await bot.say('todo Write a rollback runbook')).toBe('Follow-up F-1 added to INC-1 (no owner yet)');
+      expect((await bot.record(1)).followups).toEqual([expect.objectContaining({ text: 'Write a rollback runbook', owner: null, dueOn: null })]);
+    });
+
+    test.each([
+      ['followup Alert on 502s --due 2026-02-30', '✗ bad due date "2026-02-30": no such day'],
+      ['followup Alert on 502s --due tomorrow', '✗ bad due date "tomorrow": use YYYY-MM-DD'],
+      ['followup --owner sam', '✗ missing text; usage: followup <text> [--owner <user>] [--due <YYYY-MM-DD>]'],
+    ])('%s is refused and adds nothing', async (command, error) => {
+      expect(await bot.say(command)).toBe(error);
+      expect((await bot.record(1)).followups).toEqual([]);
+    });
+  });
+
+  describe('resolve', () => {
+    test('without a time or message it resolves now with the default public message', async () => {
+      expect(await bot.say('resolve')).toBe(
+        'INC-1 resolved at 2026-03-01 23:10 UTC. `close` it when the follow-ups are in, to export the postmortem draft.',
+      );
+      const { incident, statusUpdates } = await bot.record(1);
+      expect(incident).toMatchObject({ state: 'resolved', resolvedAt: new Date('2026-03-01T23:10:00Z') });
+      expect(statusUpdates.at(-1)).toMatchObject({ state: 'resolved', message: 'This incident has been resolved.' });
+    });
+
+    test('a leading time backdates it and the rest is the public message', async () => {
+      expect(await bot.say('resolve 23:05 Checkout is working normally again')).toMatch(/^INC-1 resolved at 2026-03-01 23:05 UTC\. /);
+      const { incident, statusUpdates } = await bot.record(1);
+      expect(incident.resolvedAt?.toISOString()).toBe('2026-03-01T23:05:00.000Z');
+      expect(statusUpdates.at(-1)).toMatchObject({ state: 'resolved', message: 'Checkout is working normally again' });
+    });
+
+    test('a time alone backdates it with the default message', async () => {
+      await bot.say('resolve 23:05');
+      expect((await bot.record(1)).statusUpdates.at(-1)).toMatchObject({ message: 'This incident has been resolved.' });
+      expect((await bot.record(1)).entries.at(-1)).toMatchObject({ kind: 'status', text: 'Status resolved: This incident has been resolved.' });
+    });
+
+    test('a message alone resolves it now', async () => {
+      await bot.say('resolve Checkout is working normally again');
+      const { incident, statusUpdates } = await bot.record(1);
+      expect(incident.resolvedAt?.toISOString()).toBe('2026-03-01T23:10:00.000Z');
+      expect(statusUpdates.at(-1)).toMatchObject({ message: 'Checkout is working normally again' });
+    });
+
+    test('resolving twice is refused', async () => {
+      await bot.say('resolve');
+      expect(await bot.say('resolve 23:08 again')).toBe('✗ INC-1 is already resolved; `close` it to export the postmortem');
+      expect((await bot.record(1)).statusUpdates).toHaveLength(1);
+    });
+
+    test('a time in the future is refused', async () => {
+      expect(await bot.say('resolve 23:30 Fixed')).toBe('✗ 23:30 is in the future (it is 23:10 UTC now)');
+      expect((await bot.record(1)).incident.resolvedAt).toBeNull();
+    });
+
+    test('a resolve time before the incident started is refused', async () => {
+      expect(await bot.say('resolve 22:30 Fixed')).toMatch(/^✗ /);
+      expect((await bot.record(1)).incident.resolvedAt).toBeNull();
+    });
+  });
+
+  describe('close', () => {
+    test('closing writes the postmortem draft to DATA_DIR/postmortems/INC-n.md', async () => {
+      await bot.say('resolve 23:05 Rolled back');
+      bot.clock.set('2026-03-01T23:30:00Z');
+      expect(await bot.say('close')).toBe(`INC-1 closed after 5m.\nPostmortem draft: ${draftPath(1)}`);
+      const draft = await readDraft(1);
+      expect(draft.split('\n')[0]).toBe('# INC-1: Checkout API returning 502s');
+      expect(draft).toContain(
+        '**Checkout API returning 502s**: SEV2, closed. Started 2026-03-01 23:00, ended 2026-03-01 23:05, lasted 5m. All times UTC.',
+      );
+      expect(draft).toContain('| 23:30 | #3 | closed | dana | Incident closed |');
+    });
+
+    test('closing an unresolved incident says the draft counts until now', async () => {
+      bot.clock.set('2026-03-01T23:30:00Z');
+      expect(await bot.say('close')).toBe(
+        `INC-1 closed after 30m.\nIt was never marked resolved, so the draft counts until now.\nPostmortem draft: ${draftPath(1)}`,
+      );
+      expect((await bot.record(1)).incident.closedAt?.toISOString()).toBe('2026-03-01T23:30:00.000Z');
+    });
+
+    test('closing twice is refused', async () => {
+      await bot.say('close');
+      expect(await bot.say('close INC-1')).toBe('✗ INC-1 is closed; only timeline entries and follow-ups can still be added');
+      expect((await bot.record(1)).entries.filter((e) => e.kind === 'closed')).toHaveLength(1);
+    });
+
+    test('a timeline entry for a closed incident, named by INC-n, is recorded and rewrites the draft', async () => {
+      await bot.say('close');
+      bot.clock.set('2026-03-01T23:40:00Z');
+      expect(await bot.say('log INC-1 Customer emails confirm the recovery')).toBe('Logged #3 on INC-1 at 2026-03-01 23:40 UTC');
+      const draft = await readDraft(1);
+      expect(draft).toContain('generated by firebell from the incident record at 2026-03-01 23:40 UTC.');
+      expect(draft).toContain('| 23:40 | #3 | note | dana | Customer emails confirm the recovery |');
+    });
+
+    test('a follow-up for a closed incident rewrites the draft\'s action items', async () => {
+      await bot.say('close');
+      expect(await bot.say('followup INC-1 Alert on the 502 rate --owner sam')).toBe('Follow-up F-1 added to INC-1 (owner sam)');
+      expect(await readDraft(1)).toContain('| F-1 | Alert on the 502 rate | sam | — |');
+    });
+  });
+});

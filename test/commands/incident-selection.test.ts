@@ -1,0 +1,125 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { backends } from '../support/databases.ts';
+import { startTestBot, type TestBot } from '../support/bot.ts';
+
+/** A terminal on the shell adapter: `type` sends one line and resolves with the reply printed for it. */
+function shellTerminal() {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let waiting: ((text: string) => void) | null = null;
+  // Notices about incidents opened elsewhere are printed too; only a reply to a typed line is awaited.
+  output.on('data', (chunk: Buffer) => waiting?.(chunk.toString('utf8')));
+  return {
+    input,
+    output,
+    type(line: string): Promise<string> {
+      const reply = new Promise<string>((resolve) => {
+        waiting = resolve;
+      }).then((text) => {
+        waiting = null;
+        return text.trimEnd();
+      });
+      input.write(`${line}\n`);
+      return reply;
+    },
+  };
+}
+
+async function linkChannel(bot: TestBot, channel: string, incidentId: number): Promise<void> {
+  await bot.firebell.db.query(
+    `insert into channel_links (platform, channel_id, incident_id, linked_at) values ('test', $1, $2, now())`,
+    [channel, incidentId],
+  );
+}
+
+describe.each(backends)('which incident a command applies to, on $name', (backend) => {
+  let bot: TestBot;
+  const terminal = shellTerminal();
+  beforeAll(async () => {
+    bot = await startTestBot(backend, { shell: { input: terminal.input, output: terminal.output } });
+  });
+  afterAll(() => bot.stop());
+  beforeEach(async () => {
+    await bot.reset();
+    bot.clock.set('2026-03-01T23:10:00Z');
+  });
+
+  describe('with two incidents open', () => {
+    beforeEach(async () => {
+      await bot.say('start Checkout down');
+      await bot.say('start Search slow');
+    });
+
+    test('a command naming no incident lists the open ones', async () => {
+      expect(await bot.say('log Paged the database team')).toBe(
+        '✗ 2 incidents are open (INC-1 Checkout down; INC-2 Search slow): name one first, e.g. `log INC-1 …`',
+      );
+      expect((await bot.record(1)).entries).toHaveLength(1);
+      expect((await bot.record(2)).entries).toHaveLength(1);
+    });
+
+    test('the hint for naming an incident uses the verb that was typed', async () => {
+      expect(await bot.say('sev 1')).toBe('✗ 2 incidents are open (INC-1 Checkout down; INC-2 Search slow): name one first, e.g. `sev INC-1 …`');
+    });
+
+    test('an INC-n first word picks that incident', async () => {
+      expect(await bot.say('log INC-2 Paged the search team')).toBe('Logged #3 on INC-2 at 2026-03-01 23:10 UTC');
+      expect(await bot.say('status inc-1 identified Bad deploy')).toBe('INC-1 status is now identified: Bad deploy');
+    });
+
+    test('an INC-n in quotes is text, not a choice of incident', async () => {
+      expect(await bot.say('log "INC-2" is related')).toMatch(/^✗ 2 incidents are open/);
+    });
+
+    test('a channel linked to an incident applies its commands to that incident', async () => {
+      await linkChannel(bot, 'inc-2-search', 2);
+      expect(await bot.say('log Paged the search team', { channel: 'inc-2-search' })).toBe('Logged #3 on INC-2 at 2026-03-01 23:10 UTC');
+    });
+
+    test('an INC-n first word wins over the channel link', async () => {
+      await linkChannel(bot, 'inc-2-search', 2);
+      expect(await bot.say('log INC-1 Checkout note from the search room', { channel: 'inc-2-search' })).toBe('Logged #3 on INC-1 at 2026-03-01 23:10 UTC');
+    });
+
+    test('an incident started from the shell links the shell to it', async () => {
+      expect(await terminal.type('/incident start Payments failing')).toBe('INC-3 opened: Payments failing · SEV3 · started 2026-03-01 23:10 UTC');
+      expect(await terminal.type('/incident log Card processor timing out')).toBe('Logged #4 on INC-3 at 2026-03-01 23:10 UTC');
+      expect(await terminal.type('!inc log INC-1 Checkout is also affected')).toBe('Logged #5 on INC-1 at 2026-03-01 23:10 UTC');
+    });
+  });
+
+  test('the only open incident is used when none is named', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log Paged the database team')).toBe('Logged #2 on INC-1 at 2026-03-01 23:10 UTC');
+  });
+
+  test('a closed incident is not the only open one', async () => {
+    await bot.say('start Checkout down');
+    await bot.say('start Search slow');
+    await bot.say('close INC-1');
+    expect(await bot.say('log Search index rebuilt')).toBe('Logged #4 on INC-2 at 2026-03-01 23:10 UTC');
+  });
+
+  test('with no incident open, it says how to start one', async () => {
+    expect(await bot.say('log Paged the database team')).toBe('✗ no incident is open: start one with `start <title>`');
+    await bot.say('start Checkout down');
+    await bot.say('close');
+    expect(await bot.say('status monitoring Looks better')).toBe('✗ no incident is open: start one with `start <title>`');
+  });
+
+  test('an unknown INC-n is a clear error that records nothing', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log INC-9 Paged the database team')).toBe('✗ INC-9 does not exist');
+    expect(await bot.say('show INC-9')).toBe('✗ INC-9 does not exist');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('a channel linked to a closed incident still takes its timeline entries', async () => {
+    await bot.say('start Checkout down');
+    await bot.say('start Search slow');
+    await linkChannel(bot, 'inc-1-checkout', 1);
+    await bot.say('close', { channel: 'inc-1-checkout' });
+    expect(await bot.say('log Late note for the review', { channel: 'inc-1-checkout' })).toBe('Logged #4 on INC-1 at 2026-03-01 23:10 UTC');
+  });
+});

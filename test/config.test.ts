@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { describeConfigProblems, loadConfig, type ConfigResult } from '../src/config.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function configOf(r: ConfigResult) {
+  if (!r.ok) throw new Error(`expected a valid configuration, got:\n${r.problems.join('\n')}`);
+  return r.config;
+}
+
+function problemsOf(r: ConfigResult): string[] {
+  return r.ok ? [] : r.problems;
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const config = configOf(loadConfig({}));
+    expect(config).toMatchObject({
+      DATA_DIR: './data',
+      HTTP_PORT: 3000,
+      FIREBELL_TZ: { name: 'UTC', fixedOffsetMinutes: 0 },
+      LOG_LEVEL: 'info',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PUBLIC_URL).toBeUndefined();
+  });
+
+  test("variables that are not firebell's are ignored", () => {
+    expect(configOf(loadConfig({ PATH: '/usr/bin', HOME: '/root', TERM: 'xterm' })).HTTP_PORT).toBe(3000);
+  });
+
+  test('good values are read: a Postgres URL, a port, a zone, a level and a public URL', () => {
+    expect(
+      configOf(
+        loadConfig({
+          DATABASE_URL: 'postgresql://firebell:s3cret@db.internal:5432/firebell',
+          DATA_DIR: '/var/lib/firebell',
+          HTTP_PORT: ' 8080 ',
+          FIREBELL_TZ: 'Europe/Berlin',
+          LOG_LEVEL: 'debug',
+          PUBLIC_URL: 'https://firebell.example.com//',
+        }),
+      ),
+    ).toMatchObject({
+      DATABASE_URL: 'postgresql://firebell:s3cret@db.internal:5432/firebell',
+      DATA_DIR: '/var/lib/firebell',
+      HTTP_PORT: 8080,
+      FIREBELL_TZ: { name: 'Europe/Berlin', fixedOffsetMinutes: null },
+      LOG_LEVEL: 'debug',
+      PUBLIC_URL: 'https://firebell.example.com',
+    });
+  });
+
+  test('a zone abbreviation is read with its fixed offset', () => {
+    expect(configOf(loadConfig({ FIREBELL_TZ: 'mst' })).FIREBELL_TZ).toEqual({ name: 'MST', fixedOffsetMinutes: -420 });
+  });
+
+  test('HTTP_PORT=0 is allowed: it turns the HTTP server off', () => {
+    expect(configOf(loadConfig({ HTTP_PORT: '0' })).HTTP_PORT).toBe(0);
+  });
+
+  test('an empty or blank variable counts as unset', () => {
+    const config = configOf(
+      loadConfig({ DATABASE_URL: '', HTTP_PORT: '', FIREBELL_TZ: '   ', LOG_LEVEL: '', PUBLIC_URL: ' ', DATA_DIR: '' }),
+    );
+    expect(config).toMatchObject({ DATA_DIR: './data', HTTP_PORT: 3000, FIREBELL_TZ: { name: 'UTC' }, LOG_LEVEL: 'info' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PUBLIC_URL).toBeUndefined();
+  });
+
+  test('every bad variable is reported at once, one line each', () => {
+    expect(
+      problemsOf(
+        loadConfig({
+          HTTP_PORT: 'abc',
+          FIREBELL_TZ: 'Mars/Olympus_Mons',
+          LOG_LEVEL: 'loud',
+          DATABASE_URL: 'mysql://root:hunter2@db/firebell',
+          PUBLIC_URL: 'ftp://firebell.example.com',
+        }),
+      ).sort(),
+    ).toEqual([
+      'DATABASE_URL: expected a URL like postgres://user:password@host:5432/firebell',
+      'FIREBELL_TZ: unknown time zone "Mars/Olympus_Mons": use an IANA name like Europe/Berlin or an abbreviation like MST or UTC',
+      'HTTP_PORT: expected a port number, got "abc"',
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'PUBLIC_URL: expected a URL like https://firebell.example.com',
+    ]);
+  });
+
+  test('a port above 65535 or below 0 is refused', () => {
+    expect(problemsOf(loadConfig({ HTTP_PORT: '70000' }))).toEqual(['HTTP_PORT: expected a port number (0-65535), got "70000"']);
+    expect(problemsOf(loadConfig({ HTTP_PORT: '-1' }))).toEqual(['HTTP_PORT: expected a port number, got "-1"']);
+  });
+
+  test('an ambiguous zone abbreviation is refused with a way out', () => {
+    expect(problemsOf(loadConfig({ FIREBELL_TZ: 'IST' }))).toEqual([
+      'FIREBELL_TZ: ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30',
+    ]);
+  });
+
+  test('a DATABASE_URL that is not a Postgres URL is refused without echoing it, since it may hold a password', () => {
+    for (const value of ['mysql://root:hunter2@db/firebell', 'hunter2', 'db.internal:5432 password=hunter2']) {
+      const problems = problemsOf(loadConfig({ DATABASE_URL: value }));
+      expect(problems).toEqual(['DATABASE_URL: expected a URL like postgres://user:password@host:5432/firebell']);
+      expect(describeConfigProblems(problems)).not.toContain('hunter2');
+    }
+  });
+
+  test('PUBLIC_URL with HTTP_PORT=0 is refused: its links would point at a server that is off', () => {
+    expect(problemsOf(loadConfig({ PUBLIC_URL: 'https://firebell.example.com', HTTP_PORT: '0' }))).toEqual([
+      'PUBLIC_URL: links would point at the HTTP server, but HTTP_PORT=0 turns it off',
+    ]);
+  });
+
+  test('PUBLIC_URL with HTTP_PORT=0 is reported together with the other bad variables', () => {
+    expect(problemsOf(loadConfig({ PUBLIC_URL: 'https://firebell.example.com', HTTP_PORT: '0', LOG_LEVEL: 'loud' })).sort()).toEqual([
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'PUBLIC_URL: links would point at the HTTP server, but HTTP_PORT=0 turns it off',
+    ]);
+  });
+});
+
+describe('describeConfigProblems', () => {
+  test('says the configuration is not valid, lists each problem indented, and points at .env.example', () => {
+    expect(describeConfigProblems(['HTTP_PORT: expected a port number, got "abc"', 'LOG_LEVEL: bad'])).toBe(
+      [
+        'firebell: the configuration is not valid:',
+        '  HTTP_PORT: expected a port number, got "abc"',
+        '  LOG_LEVEL: bad',
+        'See .env.example for every variable.',
+      ].join('\n'),
+    );
+  });
+});
+
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runFirebell(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/firebell.js'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('firebell started with a bad configuration', () => {
+  const badEnv = {
+    HTTP_PORT: 'abc',
+    FIREBELL_TZ: 'Mars/Olympus_Mons',
+    DATABASE_URL: 'mysql://root:hunter2@db/firebell',
+  };
+
+  test.each([[[]], [['migrate']], [['export', 'INC-1']]])(
+    'firebell %j exits with status 2, names every bad variable on stderr, and shows no stack trace',
+    async (args) => {
+      const run = await runFirebell(args, badEnv);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines[0]).toBe('firebell: the configuration is not valid:');
+      expect(lines.slice(1, -1).sort()).toEqual([
+        '  DATABASE_URL: expected a URL like postgres://user:password@host:5432/firebell',
+        '  FIREBELL_TZ: unknown time zone "Mars/Olympus_Mons": use an IANA name like Europe/Berlin or an abbreviation like MST or UTC',
+        '  HTTP_PORT: expected a port number, got "abc"',
+      ]);
+      expect(lines.at(-1)).toBe('See .env.example for every variable.');
+      expect(run.stderr).not.toContain('    at ');
+      expect(run.stderr).not.toContain('hunter2');
+    },
+  );
+});

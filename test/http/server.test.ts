@@ -1,0 +1,209 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { loadIncidentRecord } from '../../src/core/record.ts';
+import { createHttpServer, listen, type HttpDeps } from '../../src/http/server.ts';
+import { renderPostmortem } from '../../src/postmortem/markdown.ts';
+import { postmortemPath } from '../../src/postmortem/writer.ts';
+import { sqlStore } from '../../src/store/sql-store.ts';
+import { startTestBot, type TestBot } from '../support/bot.ts';
+import { backends, silentLog } from '../support/databases.ts';
+
+/** The server's dependencies, wired to a test bot the way src/main.ts wires them. */
+function httpDeps(bot: TestBot): HttpDeps {
+  const db = bot.firebell.db;
+  return {
+    loadRecord: (id) => loadIncidentRecord(sqlStore(db), id),
+    async health() {
+      const reachable = await db.query('select 1').then(
+        () => true,
+        () => false,
+      );
+      return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: bot.firebell.journal.pending().length };
+    },
+    readSavedPostmortem: (id) => readFile(postmortemPath(bot.settings.DATA_DIR, id), 'utf8').catch(() => null),
+    now: () => bot.clock.now(),
+    log: silentLog,
+  };
+}
+
+async function serve(bot: TestBot): Promise<{ server: Server; base: string }> {
+  const server = createHttpServer(httpDeps(bot));
+  const port = await listen(server, 0, '127.0.0.1');
+  return { server, base: `http://127.0.0.1:${port}` };
+}
+
+const closeServer = (server: Server) => new Promise<void>((done) => server.close(() => done()));
+
+interface Answer {
+  status: number;
+  type: string | null;
+  body: string;
+}
+
+async function request(url: string, method = 'GET'): Promise<Answer> {
+  const res = await fetch(url, { method });
+  return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+}
+
+describe.each(backends)('the HTTP server on $name', (backend) => {
+  let bot: TestBot;
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    bot = await startTestBot(backend);
+    ({ server, base } = await serve(bot));
+  });
+  afterAll(async () => {
+    await closeServer(server);
+    await bot.stop();
+  });
+  beforeEach(async () => {
+    await bot.reset();
+    bot.clock.set('2026-03-01T23:10:00Z');
+  });
+
+  test('GET /healthz says the database is reachable and which backend it is, never cached', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ status: 'ok', database: 'reachable', backend: backend.name, journalPending: 0 });
+  });
+
+  test('a query string does not change the route', async () => {
+    expect((await request(`${base}/healthz?verbose=1`)).status).toBe(200);
+  });
+
+  test('HEAD /healthz answers like GET, without a body', async () => {
+    expect(await request(`${base}/healthz`, 'HEAD')).toEqual({ status: 200, type: 'application/json', body: '' });
+  });
+
+  test("GET /postmortems/INC-1.md serves the incident's current draft in Markdown", async () => {
+    await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
+    await bot.say('log 23:52 Rolled back release 4812');
+    const res = await request(`${base}/postmortems/INC-1.md`);
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/markdown; charset=utf-8');
+    expect(res.body).toBe(renderPostmortem(await bot.record(1), bot.clock.now()));
+    expect(res.body.split('\n')[0]).toBe('# INC-1: Checkout API returning 502s');
+    expect(res.body).toContain('| 23:52 | #2 | note | dana | Rolled back release 4812 |');
+  });
+
+  test('GET /postmortems/INC-1.json serves the draft as JSON', async () => {
+    await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
+    const res = await fetch(`${base}/postmortems/INC-1.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toMatchObject({
+      ref: 'INC-1',
+      title: 'Checkout API returning 502s',
+      severity: 2,
+      timeZone: 'Europe/Berlin',
+      started: { at: '2026-03-01T22:40:00.000Z', local: '2026-03-01 23:40' },
+      ended: null,
+      generatedAt: '2026-03-01T23:10:00.000Z',
+    });
+  });
+
+  test('an incident that does not exist is 404 with a plain sentence', async () => {
+    expect(await request(`${base}/postmortems/INC-99.md`)).toEqual({
+      status: 404,
+      type: 'text/plain; charset=utf-8',
+      body: 'INC-99 does not exist\n',
+    });
+  });
+
+  test('a path firebell does not serve is 404', async () => {
+    for (const path of ['/nope', '/', '/postmortems/INC-1.html', '/postmortems/inc-1.md', '/healthz/']) {
+      expect(await request(`${base}${path}`), path).toEqual({ status: 404, type: 'text/plain; charset=utf-8', body: 'not found\n' });
+    }
+  });
+
+  test('a known path with the wrong method is 405', async () => {
+    expect(await request(`${base}/healthz`, 'POST')).toEqual({ status: 405, type: 'text/plain; charset=utf-8', body: 'method not allowed\n' });
+    expect((await request(`${base}/postmortems/INC-1.md`, 'DELETE')).status).toBe(405);
+  });
+});
+
+describe.each(backends)('the HTTP server with its database gone, on $name', (backend) => {
+  let bot: TestBot;
+  let server: Server;
+  let base: string;
+  let savedDraft: string;
+
+  beforeAll(async () => {
+    bot = await startTestBot(backend, { now: '2026-03-01T23:10:00Z' });
+    ({ server, base } = await serve(bot));
+    await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
+    await bot.say('close');
+    await bot.say('start Search is slow --sev 3');
+    await bot.firebell.executor.idle();
+    // Closing INC-1 wrote its draft; INC-2 is still open and has none.
+    savedDraft = await readFile(join(bot.settings.DATA_DIR, 'postmortems', 'INC-1.md'), 'utf8');
+    // The bot stops and its database connection goes with it: every query now fails.
+    await bot.firebell.stop();
+  });
+  afterAll(async () => {
+    await closeServer(server);
+    await bot.stop();
+  });
+
+  test('the draft saved when the incident closed is served instead', async () => {
+    expect(savedDraft.split('\n')[0]).toBe('# INC-1: Checkout API returning 502s');
+    expect(await request(`${base}/postmortems/INC-1.md`)).toEqual({ status: 200, type: 'text/markdown; charset=utf-8', body: savedDraft });
+  });
+
+  test('an incident with no saved draft is 503, saying why', async () => {
+    expect(await request(`${base}/postmortems/INC-2.md`)).toEqual({
+      status: 503,
+      type: 'text/plain; charset=utf-8',
+      body: 'the database is unreachable and no saved draft exists\n',
+    });
+  });
+
+  test('JSON has no saved copy, so it is 503 too', async () => {
+    expect((await request(`${base}/postmortems/INC-1.json`)).status).toBe(503);
+  });
+
+  test('/healthz still answers, saying the database is unreachable', async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'unreachable', backend: backend.name });
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await closeServer(probe);
+  return port;
+}
+
+describe.each(backends)('firebell with HTTP_PORT set, on $name', (backend) => {
+  test('listens on that port and answers /healthz through its own wiring', async () => {
+    const port = await freePort();
+    const bot = await startTestBot(backend, { env: { HTTP_PORT: String(port) } });
+    try {
+      expect(bot.firebell.httpPort).toBe(port);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(await res.json()).toEqual({ status: 'ok', database: 'reachable', backend: backend.name, journalPending: 0 });
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  test('with HTTP_PORT=0 it does not listen at all', async () => {
+    const bot = await startTestBot(backend, { env: { HTTP_PORT: '0' } });
+    try {
+      expect(bot.firebell.httpPort).toBeNull();
+    } finally {
+      await bot.stop();
+    }
+  });
+});
