@@ -93,3 +93,14 @@ export async function runFirebellMeasured(args: string[], env: Record<string, st
   await dir.remove();
   return { ms, peakRssBytes, stdoutBytes };
 }
+
+/** Runs a script of the bench in its own node process (TypeScript through tsx) and returns its stdout. */
+export async function runScript(script: string, args: string[]): Promise<string> {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, ['--expose-gc', ...loader, join(ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await exited(child);
+  if (code !== 0) throw new Error(`${script} exited ${code}`);
+  return out;
+}

@@ -115,18 +115,26 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** process.exit() drops whatever a pipe has not taken yet: a large export would be cut short. */
+async function exitWhenFlushed(code: number): Promise<never> {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength > 0) await new Promise<void>((resolve) => stream.write('', () => resolve()));
+  }
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof CliError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(err.exitCode);
+      return exitWhenFlushed(err.exitCode);
     }
     if (err instanceof MigrationError) {
       process.stderr.write(`firebell: ${err.message}\n`);
-      process.exit(1);
+      return exitWhenFlushed(1);
     }
     process.stderr.write(`firebell: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    return exitWhenFlushed(1);
   },
 );

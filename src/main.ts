@@ -68,6 +68,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     db,
     journal,
     journalMode: io.journalMode ?? (db.backend === 'pglite' ? 'every-command' : 'when-unreachable'),
+    lanes: db.backend === 'pglite' ? 1 : 4,
     verbs,
     defaultZone: config.FIREBELL_TZ,
     postmortems,

@@ -40,13 +40,14 @@ export const when = z.string().transform((v, ctx): When => {
 
 /** `[<time>] <text>`: free text that may start with a time that backdates it. */
 export function timedText(label: string, options: { textRequired: boolean } = { textRequired: true }) {
+  const textSchema = freeText(label);
   return z.string().transform((v, ctx): { when: When | null; text: string } => {
     const split = splitLeadingWhen(v);
     if (!split.ok) {
       ctx.issues.push({ code: 'custom', message: split.error.message, input: v });
       return z.NEVER;
     }
-    const text = freeText(label).safeParse(split.value.rest);
+    const text = textSchema.safeParse(split.value.rest);
     if (text.success) return { when: split.value.when, text: text.data };
     if (!options.textRequired && split.value.rest.trim() === '') return { when: split.value.when, text: '' };
     ctx.issues.push({ code: 'custom', message: text.error.issues[0]?.message ?? `bad ${label}`, input: v });

@@ -63,6 +63,11 @@ export interface ExecutorDeps {
   replyLate(late: LateReply): Promise<void>;
   /** Most commands in one transaction; more wait for the next. */
   maxBatch?: number;
+  /**
+   * Transactions that may run at once, each batching what queued up behind it. One suits PGlite
+   * (a single session); a few let Postgres overlap round trips without losing the batching.
+   */
+  lanes?: number;
   /** Compact the journal once it is this large and nothing in it is pending. */
   journalCompactBytes?: number;
   /** Waits between attempts to reach the database again; the last one repeats. */
@@ -107,25 +112,28 @@ export function toJournaled(inv: Invocation): JournaledCommand {
   };
 }
 
-/** Commands from one channel (or about one named incident) keep their order; others run beside them. */
-function laneOf(command: Command): string {
+/** Commands from one channel (or about one named incident) go to one lane, so they keep their order. */
+function laneOf(command: Command, lanes: number): number {
   const { bound, invocation } = command;
-  return bound.incidentId !== null ? `INC-${bound.incidentId}` : `${invocation.channel.platform}\u0000${invocation.channel.id}`;
+  const key = bound.incidentId !== null ? `INC-${bound.incidentId}` : `${invocation.channel.platform}\u0000${invocation.channel.id}`;
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(hash) % lanes;
 }
 
 const bySeq = (a: Job, b: Job) => (a.seq ?? Infinity) - (b.seq ?? Infinity);
 
 /**
- * Runs commands that change the record. Each is written to the journal (fsync'd) as it arrives,
- * then run in its lane: commands from one channel in arrival order, different channels side by
- * side on their own connections. Commands that queue up in a lane share one transaction (group
- * commit), and each is answered only after that transaction has committed. A command that fails
- * rolls back alone: the batch is re-run one command per transaction. While the database is
- * unreachable, commands stay in the journal and are answered "queued"; they run, in arrival order,
- * when it returns.
+ * Runs commands that change the record, in a few lanes: a channel's commands always go to the same
+ * lane, in arrival order; lanes run side by side on their own connections. Commands that queue up
+ * in a lane while its transaction runs share the next one (group commit), and each is answered
+ * only after that transaction has committed. A command that fails rolls back alone: the batch is
+ * re-run one command per transaction. On PGlite each command is also journaled (fsync'd) beside
+ * its transaction. While the database is unreachable, commands wait in the journal, answered
+ * "queued", and run in arrival order when it returns.
  */
 export class CommandExecutor {
-  private readonly lanes = new Map<string, Lane>();
+  private readonly lanes: Lane[];
   private backlog: Job[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
   private retryAttempt = 0;
@@ -133,6 +141,7 @@ export class CommandExecutor {
 
   constructor(private readonly deps: ExecutorDeps) {
     this.maxBatch = deps.maxBatch ?? 64;
+    this.lanes = Array.from({ length: Math.max(1, deps.lanes ?? 1) }, () => ({ queue: [], draining: null }));
   }
 
   /** True while commands wait for the database to come back. */
@@ -164,7 +173,7 @@ export class CommandExecutor {
   /** Resolves once everything submitted so far has an outcome (recorded, refused or queued). */
   async idle(): Promise<void> {
     for (;;) {
-      const running = [...this.lanes.values()].map((l) => l.draining).filter((d): d is Promise<void> => d !== null);
+      const running = this.lanes.map((l) => l.draining).filter((d): d is Promise<void> => d !== null);
       if (running.length === 0) return;
       await Promise.all(running);
     }
@@ -211,23 +220,17 @@ export class CommandExecutor {
   }
 
   private enqueue(job: Job): void {
-    const key = laneOf(job.command);
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = { queue: [], draining: null };
-      this.lanes.set(key, lane);
-    }
+    const lane = this.lanes[laneOf(job.command, this.lanes.length)]!;
     lane.queue.push(job);
-    this.kick(key, lane);
+    this.kick(lane);
   }
 
-  private kick(key: string, lane: Lane): void {
+  private kick(lane: Lane): void {
     if (lane.draining) return;
     lane.draining = this.drain(lane).finally(() => {
       lane.draining = null;
       // Work submitted while the drain was finishing up must not be left behind.
-      if (lane.queue.length > 0) this.kick(key, lane);
-      else this.lanes.delete(key);
+      if (lane.queue.length > 0) this.kick(lane);
     });
   }
 
@@ -241,7 +244,7 @@ export class CommandExecutor {
       }
       await this.runBatch(batch);
     }
-    if (this.lanes.size === 1) await this.compactJournal();
+    if (this.lanes.every((l) => l === lane || l.draining === null)) await this.compactJournal();
   }
 
   private writeToJournal(jobs: Job[]): void {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -29,7 +30,7 @@ export class CommandJournal {
   private nextSeq: number;
   private readonly unsettled: Map<number, JournaledCommand>;
   private settledBuffer: number[] = [];
-  private queued: { text: string; sync: boolean; run?: () => Promise<void>; resolve(): void; reject(err: unknown): void }[] = [];
+  private queued: { text: string; run?: () => Promise<void>; resolve(): void; reject(err: unknown): void }[] = [];
   private pumping = false;
   private sizeBytes: number;
 
@@ -82,7 +83,7 @@ export class CommandJournal {
         for (const s of parsed.d) pending.delete(s);
       }
     }
-    const fh = await open(path, 'a');
+    const fh = await openForAppend(path);
     if (wholeBytes < Buffer.byteLength(text)) {
       await fh.truncate(wholeBytes);
       await fh.sync();
@@ -111,10 +112,10 @@ export class CommandJournal {
       return seq;
     });
     const text = commands.map((c, i) => JSON.stringify({ s: seqs[i]!, c } satisfies Line) + '\n').join('');
-    return this.enqueue(text, true).then(() => seqs);
+    return this.enqueue(text).then(() => seqs);
   }
 
-  /** Marks outcomes final. Not synced: losing a mark only means a harmless re-run that records nothing. */
+  /** Marks outcomes final, written with the next write: losing a mark only means a harmless re-run that records nothing. */
   settle(seqs: readonly number[]): void {
     for (const s of seqs) this.unsettled.delete(s);
     this.settledBuffer.push(...seqs);
@@ -122,7 +123,7 @@ export class CommandJournal {
 
   /** Writes the settled marks still buffered. */
   flush(): Promise<void> {
-    return this.enqueue('', false);
+    return this.enqueue('');
   }
 
   /** The seq the next command will get: compare before and after to know whether any arrived. */
@@ -139,7 +140,6 @@ export class CommandJournal {
     return new Promise((resolve, reject) => {
       this.queued.push({
         text: '',
-        sync: false,
         run: async () => resolve(await this.compactNow(watermark)),
         resolve: () => undefined,
         reject,
@@ -157,7 +157,7 @@ export class CommandJournal {
     await rename(tmp, this.path);
     await syncDirectory(dirname(this.path));
     await this.fh.close();
-    this.fh = await open(this.path, 'a');
+    this.fh = await openForAppend(this.path);
     this.sizeBytes = 0;
     this.settledBuffer = [];
     return true;
@@ -168,9 +168,9 @@ export class CommandJournal {
     await this.fh.close();
   }
 
-  private enqueue(text: string, sync: boolean): Promise<void> {
+  private enqueue(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queued.push({ text, sync, resolve, reject });
+      this.queued.push({ text, resolve, reject });
       void this.pump();
     });
   }
@@ -193,7 +193,6 @@ export class CommandJournal {
           const buf = Buffer.from(text);
           await this.fh.write(buf);
           this.sizeBytes += buf.length;
-          if (writes.some((w) => w.sync)) await this.fh.datasync();
         }
         for (const w of writes) w.resolve();
       } catch (err) {
@@ -209,6 +208,14 @@ export class CommandJournal {
     this.settledBuffer = [];
     return line;
   }
+}
+
+/**
+ * Every write is on disk when it returns (O_DSYNC): one system call where write + fdatasync took
+ * two trips through libuv's thread pool.
+ */
+function openForAppend(path: string): Promise<FileHandle> {
+  return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
 }
 
 /** A new file's directory entry must reach the disk too, or the file can vanish on power loss. */

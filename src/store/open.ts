@@ -4,8 +4,6 @@ import type { Logger } from 'pino';
 import type { Db } from './db.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { openPgDb } from './pg-db.ts';
-import { openPgliteDb } from './pglite-db.ts';
-import { readTemplate } from './pglite-template.ts';
 
 export interface DatabaseSettings {
   DATABASE_URL?: string | undefined;
@@ -25,6 +23,8 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger, opts
       onIdleError: (err) => log.warn({ err }, 'database connection lost'),
     });
   } else {
+    // Loaded only when used: PGlite's module alone costs a Postgres deployment tens of MB.
+    const [{ openPgliteDb }, { readTemplate }] = await Promise.all([import('./pglite-db.ts'), import('./pglite-template.ts')]);
     const dataDir = join(settings.DATA_DIR, 'pgdata');
     const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
     const template = fresh ? await readTemplate(migrations) : null;

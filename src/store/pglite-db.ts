@@ -25,7 +25,12 @@ export interface PgliteDbOptions {
 
 export async function openPgliteDb(opts: PgliteDbOptions): Promise<Db> {
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
-  const pglite = await PGlite.create(opts.dataDir, opts.template ? { loadDataDir: opts.template } : {});
+  const pglite = await PGlite.create(opts.dataDir, {
+    // Postgres's default 128 MB of shared buffers is sized for a server; an incident bot's working
+    // set is far smaller, and the WebAssembly heap would hold all of it resident.
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+    ...(opts.template ? { loadDataDir: opts.template } : {}),
+  });
   return fromPglite(pglite, opts.dataDir);
 }
 

@@ -1,11 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromPglite } from './pglite-db.ts';
 import { migrate, migrationSetChecksum, type Migration } from './migrate.ts';
 
 /**
@@ -41,6 +39,8 @@ export async function readTemplate(migrations: readonly Migration[], dir = TEMPL
 export async function ensureTemplate(migrations: readonly Migration[], dir = TEMPLATE_DIR): Promise<string> {
   const path = templatePath(migrations, dir);
   if (await readTemplate(migrations, dir)) return path;
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { fromPglite } = await import('./pglite-db.ts');
   const pglite = await PGlite.create();
   try {
     await migrate(fromPglite(pglite), migrations);

@@ -126,9 +126,13 @@ function first<T>(rows: T[], what: string): T {
 
 /** The SQL behind every repository; the same statements run on Postgres and PGlite. */
 export function sqlStore(q: Queryable): Store {
+  // Commands batched in one transaction mostly ask the same question (which incident is this
+  // channel's?): answered once, until something in the transaction changes incidents or links.
+  const candidates = new Map<string, Promise<{ linked: Incident | null; open: Incident[] }>>();
   return {
     incidents: {
       async insert(n: NewIncident) {
+        candidates.clear();
         const { rows } = await q.query<IncidentRow>(
           `insert into incidents as i (title, severity, time_zone, started_at, opened_by, opened_at, source_platform, source_channel)
            values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${INCIDENT_COLUMNS}`,
@@ -146,44 +150,52 @@ export function sqlStore(q: Queryable): Store {
         );
         return rows.map(toIncident);
       },
-      async candidatesFor(platform, channelId) {
-        const { rows } = await q.query<IncidentRow & { linked: boolean }>(
-          `select ${INCIDENT_COLUMNS}, l.channel_id is not null as linked
-           from incidents i left join channel_links l on l.incident_id = i.id and l.platform = $1 and l.channel_id = $2
-           where l.channel_id is not null or i.closed_at is null
-           order by linked desc, i.id`,
-          [platform, channelId],
-        );
-        const first = rows[0];
-        const linked = first?.linked ? toIncident(first) : null;
-        return { linked, open: rows.filter((r) => r.closed_at === null).map(toIncident) };
-      },
-      async listRecent(limit) {
-        const { rows } = await q.query<IncidentRow>(
-          `select ${INCIDENT_COLUMNS} from incidents i order by i.id desc limit $1`,
-          [limit],
-        );
-        return rows.map(toIncident);
+      candidatesFor(platform, channelId) {
+        const key = `${platform}\u0000${channelId}`;
+        let answer = candidates.get(key);
+        if (!answer) {
+          answer = q
+            .query<IncidentRow & { linked: boolean }>(
+              `select ${INCIDENT_COLUMNS}, l.channel_id is not null as linked
+               from incidents i left join channel_links l on l.incident_id = i.id and l.platform = $1 and l.channel_id = $2
+               where l.channel_id is not null or i.closed_at is null
+               order by linked desc, i.id`,
+              [platform, channelId],
+            )
+            .then(({ rows }) => ({
+              linked: rows[0]?.linked ? toIncident(rows[0]) : null,
+              open: rows.filter((r) => r.closed_at === null).map(toIncident),
+            }));
+          candidates.set(key, answer);
+          answer.catch(() => candidates.delete(key));
+        }
+        return answer;
       },
       async setSeverity(id, severity) {
+        candidates.clear();
         await q.query('update incidents set severity = $2 where id = $1', [id, severity]);
       },
       async setState(id, state, resolvedAt) {
+        candidates.clear();
         await q.query('update incidents set state = $2, resolved_at = $3 where id = $1', [id, state, resolvedAt]);
       },
       async close(id, closedAt) {
+        candidates.clear();
         await q.query('update incidents set closed_at = $2 where id = $1', [id, closedAt]);
       },
     },
 
     timeline: {
       async insert(e: NewTimelineEntry) {
-        const { rows } = await q.query<EntryRow>(
+        // Only the id comes back: the rest is what was written, and every column returned costs
+        // a conversion on each side of the hottest statement firebell runs.
+        const { rows } = await q.query<{ id: number }>(
           `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, kind, text, source_platform, source_event_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${ENTRY_COLUMNS}`,
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
           [e.incidentId, e.occurredAt, e.recordedAt, e.author, e.kind, e.text, e.sourcePlatform, e.sourceEventId],
         );
-        return toEntry(first(rows, 'insert timeline entry'));
+        const { id } = first(rows, 'insert timeline entry');
+        return { ...e, id, deletedAt: null, deletedBy: null };
       },
       async get(id) {
         const { rows } = await q.query<EntryRow>(`select ${ENTRY_COLUMNS} from timeline_entries where id = $1`, [id]);
@@ -202,13 +214,6 @@ export function sqlStore(q: Queryable): Store {
           [incidentId],
         );
         return rows.map(toEntry);
-      },
-      async count(incidentId) {
-        const { rows } = await q.query<{ n: number }>(
-          'select count(*)::int as n from timeline_entries where incident_id = $1 and deleted_at is null',
-          [incidentId],
-        );
-        return rows[0]?.n ?? 0;
       },
       async revise(r: TimelineRevision) {
         await q.query(
@@ -303,27 +308,13 @@ export function sqlStore(q: Queryable): Store {
     },
 
     channels: {
-      async incidentFor(platform, channelId) {
-        const { rows } = await q.query<IncidentRow>(
-          `select ${INCIDENT_COLUMNS} from channel_links l join incidents i on i.id = l.incident_id
-           where l.platform = $1 and l.channel_id = $2`,
-          [platform, channelId],
-        );
-        return rows[0] ? toIncident(rows[0]) : null;
-      },
       async link(platform, channelId, incidentId, at) {
+        candidates.clear();
         await q.query(
           `insert into channel_links (platform, channel_id, incident_id, linked_at) values ($1, $2, $3, $4)
            on conflict (platform, channel_id) do update set incident_id = excluded.incident_id, linked_at = excluded.linked_at`,
           [platform, channelId, incidentId, at],
         );
-      },
-      async linksOf(incidentId) {
-        const { rows } = await q.query<{ platform: string; channel_id: string }>(
-          'select platform, channel_id from channel_links where incident_id = $1 order by platform, channel_id',
-          [incidentId],
-        );
-        return rows.map((r) => ({ platform: r.platform, channelId: r.channel_id }));
       },
     },
 
@@ -341,6 +332,16 @@ export function sqlStore(q: Queryable): Store {
       },
       async record(events) {
         if (events.length === 0) return 0;
+        const only = events.length === 1 ? events[0] : undefined;
+        if (only) {
+          // The usual case, one command per transaction: a plain VALUES plans faster than unnest.
+          const { rowCount } = await q.query(
+            `insert into processed_events (platform, event_id, processed_at, reply) values ($1, $2, $3, $4::text::jsonb)
+             on conflict do nothing`,
+            [only.platform, only.eventId, only.at, JSON.stringify(only.reply)],
+          );
+          return rowCount;
+        }
         const { rowCount } = await q.query(
           `insert into processed_events (platform, event_id, processed_at, reply)
            select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]::jsonb[])

@@ -38,7 +38,6 @@ export interface IncidentRepository {
   listOpen(): Promise<Incident[]>;
   /** In one query: the incident linked to this channel (if any), then every open incident. */
   candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
-  listRecent(limit: number): Promise<Incident[]>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
   close(id: number, closedAt: Date): Promise<void>;
@@ -62,7 +61,6 @@ export interface TimelineRepository {
   latestOccurredAt(incidentId: number): Promise<Date | null>;
   /** Every entry, deleted ones included, in time order. */
   list(incidentId: number): Promise<TimelineEntry[]>;
-  count(incidentId: number): Promise<number>;
   revise(revision: TimelineRevision): Promise<void>;
   revisions(incidentId: number): Promise<TimelineRevision[]>;
 }
@@ -83,9 +81,7 @@ export interface FollowupRepository {
 }
 
 export interface ChannelLinkRepository {
-  incidentFor(platform: string, channelId: string): Promise<Incident | null>;
   link(platform: string, channelId: string, incidentId: number, at: Date): Promise<void>;
-  linksOf(incidentId: number): Promise<{ platform: string; channelId: string }[]>;
 }
 
 export interface ChatEvent {

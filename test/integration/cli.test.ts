@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { startTestBot } from '../support/bot.ts';
+import { backends } from '../support/databases.ts';
 import { runFirebell, spawnFirebell } from '../support/cli.ts';
 
 // The real binary, as a newcomer runs it: no configuration but a data directory.
@@ -110,5 +112,22 @@ describe('the firebell binary on the embedded default', () => {
     // Replayed once only: a second start finds nothing left to do.
     const again = await runFirebell([], { DATA_DIR: dataDir }, 'list\n');
     expect(again.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a long export reaches a pipe whole, not cut at the pipe buffer', async () => {
+    const bot = await startTestBot(backends[0]!, { now: '2026-03-02T12:00:00Z' });
+    await bot.say('start Long night --at "2026-03-01 20:00" --tz UTC');
+    await bot.firebell.db.query(
+      `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, kind, text, source_platform, source_event_id)
+       select 1, timestamptz '2026-03-01 20:00Z' + n * interval '1 second', now(), 'dana', 'note', 'entry number ' || n, 'test', 'bulk-' || n
+       from generate_series(1, 3000) as n`,
+    );
+    await bot.firebell.stop();
+    const r = await runFirebell(['export', 'INC-1'], { DATA_DIR: bot.settings.DATA_DIR });
+    await bot.stop();
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(3000 * 40);
+    expect(r.stdout).toContain('| entry number 3000 |');
+    expect(r.stdout.trimEnd().endsWith('_None yet: what would stop this from happening again?_')).toBe(true);
   });
 });

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench [-- --quick]`: one table, every figure beside its ceiling measured in the same
+ * run on the same machine, and the ratio between them. Numbers are printed, never asserted.
+ */
+import { cpus } from 'node:os';
+import pg from 'pg';
+import { measureLogPath, measurePgInserts, startNullBot, type PathResult } from './command-path.ts';
+import { measurePgliteInserts } from './pglite-ceiling.ts';
+import { runFirebellMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
+import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
+
+const quick = process.argv.includes('--quick');
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const settings = quick
+  ? { startups: 1, pathMs: 1_000, scaleEntries: 2_000, pgliteScaleEntries: 1_000 }
+  : { startups: 5, pathMs: 5_000, scaleEntries: 100_000, pgliteScaleEntries: 10_000 };
+
+interface Row {
+  what: string;
+  firebell: string;
+  ceiling: string;
+  ratio: string;
+  target: string;
+  met: string;
+}
+const rows: Row[] = [];
+const row = (r: Row) => {
+  rows.push(r);
+  process.stderr.write(`  ${r.what}: ${r.firebell} (ceiling ${r.ceiling})\n`);
+};
+const yesNo = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+async function repeat(times: number, fn: () => Promise<number>): Promise<number> {
+  const values: number[] = [];
+  for (let i = 0; i < times; i++) values.push(await fn());
+  return median(values);
+}
+
+async function withBenchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | null> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch (err) {
+    process.stderr.write(`Postgres unreachable at ${new URL(adminUrl).host} (${(err as Error).message}): its rows are left out\n`);
+    return null;
+  }
+  const name = `firebell_bench_${process.pid}`;
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function startupRows(pgUrl: string | null): Promise<void> {
+  process.stderr.write('start-up…\n');
+  const firstRun = await repeat(settings.startups, async () => {
+    const dir = await tempDir('first');
+    try {
+      return await timeFirebellToReady({ DATA_DIR: dir.path });
+    } finally {
+      await dir.remove();
+    }
+  });
+  const pgliteInitdb = await repeat(settings.startups, async () => {
+    const dir = await tempDir('initdb');
+    try {
+      return await timeToReadyLine('bench/ceilings/pglite-open.mjs', [dir.path]);
+    } finally {
+      await dir.remove();
+    }
+  });
+  row({
+    what: 'start-up to ready, PGlite, first run (empty DATA_DIR)',
+    firebell: seconds(firstRun),
+    ceiling: `${seconds(pgliteInitdb)} (new PGlite(dir) + select 1, empty dir)`,
+    ratio: ratio(firstRun / pgliteInitdb),
+    target: '< 5 s and below the ceiling',
+    met: yesNo(firstRun < 5_000 && firstRun < pgliteInitdb),
+  });
+
+  const existing = await tempDir('restart');
+  await timeFirebellToReady({ DATA_DIR: existing.path });
+  const restart = await repeat(settings.startups, () => timeFirebellToReady({ DATA_DIR: existing.path }));
+  const pgliteReopen = await repeat(settings.startups, () => timeToReadyLine('bench/ceilings/pglite-open.mjs', [`${existing.path}/pgdata`]));
+  await existing.remove();
+  row({
+    what: 'start-up to ready, PGlite, restart',
+    firebell: seconds(restart),
+    ceiling: `${seconds(pgliteReopen)} (new PGlite(dir) + select 1, existing dir)`,
+    ratio: ratio(restart / pgliteReopen),
+    target: '< 2 s',
+    met: yesNo(restart < 2_000),
+  });
+
+  if (!pgUrl) return;
+  const dir = await tempDir('pg');
+  await timeFirebellToReady({ DATA_DIR: dir.path, DATABASE_URL: pgUrl });
+  const postgres = await repeat(settings.startups, () => timeFirebellToReady({ DATA_DIR: dir.path, DATABASE_URL: pgUrl }));
+  const connect = await repeat(settings.startups, () => timeToReadyLine('bench/ceilings/pg-connect.mjs', [pgUrl]));
+  await dir.remove();
+  row({
+    what: 'start-up to ready, Postgres, migrations applied',
+    firebell: seconds(postgres),
+    ceiling: `${seconds(connect)} (pg connect + select 1)`,
+    ratio: ratio(postgres / connect),
+    target: '< 1 s',
+    met: yesNo(postgres < 1_000),
+  });
+}
+
+const pathFigure = (r: PathResult) => `${perSecond(r.perSecond)}, p50 ${millis(r.p50Ms)}, p99 ${millis(r.p99Ms)}`;
+
+async function commandPathRows(pgUrl: string | null): Promise<void> {
+  process.stderr.write('command path…\n');
+  if (pgUrl) {
+    const dir = await tempDir('path-pg');
+    const bot = await startNullBot({ DATA_DIR: dir.path, DATABASE_URL: pgUrl });
+    await measureLogPath(bot, { concurrency: 4, channels: 4, durationMs: settings.pathMs / 2 }); // warm-up
+    for (const concurrency of [1, 16, 64]) {
+      const ceiling = await measurePgInserts(pgUrl, concurrency, settings.pathMs);
+      const layouts = concurrency === 1 ? [1] : [1, concurrency];
+      for (const channels of layouts) {
+        const r = await measureLogPath(bot, { concurrency, channels, durationMs: settings.pathMs });
+        const share = r.perSecond / ceiling.perSecond;
+        const target = concurrency === 16 ? '≥ 0.50, p99 < 50 ms' : concurrency === 1 ? '≥ 0.25' : '—';
+        const met = concurrency === 16 ? yesNo(share >= 0.5 && r.p99Ms < 50) : concurrency === 1 ? yesNo(share >= 0.25) : '—';
+        row({
+          what: `log, Postgres, ${concurrency} at once, ${channels === 1 ? 'one channel' : `${channels} channels`}`,
+          firebell: pathFigure(r),
+          ceiling: `${pathFigure(ceiling)} (INSERT, ${concurrency} connections)`,
+          ratio: ratio(share),
+          target,
+          met,
+        });
+      }
+    }
+    await bot.stop();
+    await dir.remove();
+  }
+
+  const pgliteCeiling = await measurePgliteInserts(settings.pathMs);
+  for (const journalMode of ['every-command', 'when-unreachable'] as const) {
+    const dir = await tempDir('path-pglite');
+    const bot = await startNullBot({ DATA_DIR: dir.path }, journalMode);
+    await measureLogPath(bot, { concurrency: 1, channels: 1, durationMs: settings.pathMs / 2 }); // warm-up
+    const r = await measureLogPath(bot, { concurrency: 1, channels: 1, durationMs: settings.pathMs });
+    await bot.stop();
+    await dir.remove();
+    const durable = journalMode === 'every-command';
+    row({
+      what: durable ? 'log, PGlite, one after another (default: journal fsync)' : 'log, PGlite, one after another, journal off (the cost of durability)',
+      firebell: pathFigure(r),
+      ceiling: `${pathFigure(pgliteCeiling)} (PGlite INSERT)`,
+      ratio: ratio(r.perSecond / pgliteCeiling.perSecond),
+      target: durable ? '≥ 0.25' : '—',
+      met: durable ? yesNo(r.perSecond / pgliteCeiling.perSecond >= 0.25) : '—',
+    });
+  }
+}
+
+async function scaleRows(pgUrl: string | null): Promise<void> {
+  if (!pgUrl) return;
+  process.stderr.write(`scale: ${settings.scaleEntries.toLocaleString('en-US')} entries…\n`);
+  const dir = await tempDir('scale');
+  const db = new pg.Client({ connectionString: pgUrl });
+  await db.connect();
+  await db.query('truncate incidents, timeline_entries, processed_events, channel_links restart identity cascade');
+  await db.end();
+  const fill = await runScript('bench/scale-fill.ts', [pgUrl, dir.path, String(settings.scaleEntries)]);
+  const { recorded, rssBytes } = JSON.parse(fill) as { recorded: number; rssBytes: number };
+  row({
+    what: `RSS of firebell after ${recorded.toLocaleString('en-US')} entries in one incident`,
+    firebell: megabytes(rssBytes),
+    ceiling: '—',
+    ratio: '—',
+    target: '< 150 MB',
+    met: yesNo(rssBytes < 150 * 1024 * 1024),
+  });
+  const exported = await runFirebellMeasured(['export', 'INC-1'], { DATA_DIR: dir.path, DATABASE_URL: pgUrl });
+  await dir.remove();
+  row({
+    what: `firebell export of that incident (${megabytes(exported.stdoutBytes)} of Markdown)`,
+    firebell: `${seconds(exported.ms)}, peak RSS ${megabytes(exported.peakRssBytes)}`,
+    ceiling: '—',
+    ratio: '—',
+    target: '< 2 s',
+    met: yesNo(exported.ms < 2_000),
+  });
+}
+
+async function pgliteMemoryRow(): Promise<void> {
+  process.stderr.write(`PGlite memory: ${settings.pgliteScaleEntries.toLocaleString('en-US')} entries…\n`);
+  const dir = await tempDir('pglite-rss');
+  const fill = JSON.parse(await runScript('bench/scale-fill.ts', ['-', dir.path, String(settings.pgliteScaleEntries)])) as { recorded: number; rssBytes: number };
+  const alone = JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`])) as { rssBytes: number };
+  await dir.remove();
+  row({
+    what: `RSS of firebell on PGlite after ${fill.recorded.toLocaleString('en-US')} entries`,
+    firebell: megabytes(fill.rssBytes),
+    ceiling: `${megabytes(alone.rssBytes)} (PGlite alone, same directory open)`,
+    ratio: ratio(fill.rssBytes / alone.rssBytes),
+    target: '< 150 MB',
+    met: yesNo(fill.rssBytes < 150 * 1024 * 1024),
+  });
+}
+
+function printTable(): void {
+  const header: Row = { what: 'measure', firebell: 'firebell', ceiling: 'ceiling (same run)', ratio: 'ratio', target: 'target', met: 'met' };
+  const keys = Object.keys(header) as (keyof Row)[];
+  const line = (r: Row) => `| ${keys.map((k) => r[k]).join(' | ')} |`;
+  process.stdout.write(
+    [
+      `firebell bench${quick ? ' --quick' : ''} · node ${process.version} · ${cpus().length} cores · ${new Date().toISOString()}`,
+      '',
+      line(header),
+      `|${keys.map(() => '---').join('|')}|`,
+      ...rows.map(line),
+      '',
+    ].join('\n'),
+  );
+}
+
+await withBenchDatabase(async (url) => {
+  await startupRows(url);
+  await commandPathRows(url);
+  await scaleRows(url);
+  await pgliteMemoryRow();
+}).then(async (done) => {
+  if (done === null) {
+    await startupRows(null);
+    await commandPathRows(null);
+    await pgliteMemoryRow();
+  }
+});
+printTable();
