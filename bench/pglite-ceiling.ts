@@ -1,6 +1,6 @@
 import { loadMigrations } from '../src/store/migrate.ts';
 import { openPgliteDb } from '../src/store/pglite-db.ts';
-import { readTemplate } from '../src/store/pglite-template.ts';
+import { copyTemplate } from '../src/store/pglite-template.ts';
 import type { PathResult } from './command-path.ts';
 import { tempDir } from './processes.ts';
 import { percentile } from './stats.ts';
@@ -9,8 +9,8 @@ import { percentile } from './stats.ts';
 export async function measurePgliteInserts(durationMs: number): Promise<PathResult> {
   const dir = await tempDir('pglite-insert');
   // From the migrated template, so the measurement does not wait for an initdb.
-  const template = await readTemplate(await loadMigrations());
-  const db = await openPgliteDb(template ? { dataDir: dir.path, template } : { dataDir: dir.path });
+  await copyTemplate(await loadMigrations(), dir.path);
+  const db = await openPgliteDb({ dataDir: dir.path });
   try {
     await db.exec('create table bench_rows (id bigserial primary key, v text not null)');
     const latencies: number[] = [];

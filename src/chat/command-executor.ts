@@ -40,6 +40,8 @@ interface Job {
 interface Lane {
   queue: Job[];
   draining: Promise<void> | null;
+  /** The batch it is running now, if any. */
+  running: Promise<void> | null;
 }
 
 /**
@@ -136,12 +138,14 @@ export class CommandExecutor {
   private readonly lanes: Lane[];
   private backlog: Job[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Set while the backlog runs: new commands wait for it, so none overtakes an older one. */
+  private retrying: Promise<boolean> | null = null;
   private retryAttempt = 0;
   private readonly maxBatch: number;
 
   constructor(private readonly deps: ExecutorDeps) {
     this.maxBatch = deps.maxBatch ?? 64;
-    this.lanes = Array.from({ length: Math.max(1, deps.lanes ?? 1) }, () => ({ queue: [], draining: null }));
+    this.lanes = Array.from({ length: Math.max(1, deps.lanes ?? 1) }, () => ({ queue: [], draining: null, running: null }));
   }
 
   /** True while commands wait for the database to come back. */
@@ -180,8 +184,16 @@ export class CommandExecutor {
   }
 
   /** Tries the commands waiting for the database again, in arrival order; true when none is left waiting. */
-  async retryBacklog(): Promise<boolean> {
-    await this.idle();
+  retryBacklog(): Promise<boolean> {
+    this.retrying ??= this.runBacklog().finally(() => {
+      this.retrying = null;
+    });
+    return this.retrying;
+  }
+
+  private async runBacklog(): Promise<boolean> {
+    // Lanes start no new batch while this.retrying is set; the batches already running finish first.
+    await Promise.all(this.lanes.map((l) => l.running));
     const waiting = this.backlog.sort(bySeq);
     this.backlog = [];
     for (let i = 0; i < waiting.length; i += this.maxBatch) {
@@ -236,13 +248,19 @@ export class CommandExecutor {
 
   private async drain(lane: Lane): Promise<void> {
     while (lane.queue.length > 0) {
+      if (this.retrying) await this.retrying;
       const batch = lane.queue.splice(0, this.maxBatch);
       if (this.backlog.length > 0) {
         // Nothing may overtake a command that is still waiting for the database.
         await this.park(batch);
         continue;
       }
-      await this.runBatch(batch);
+      lane.running = this.runBatch(batch);
+      try {
+        await lane.running;
+      } finally {
+        lane.running = null;
+      }
     }
     if (this.lanes.every((l) => l === lane || l.draining === null)) await this.compactJournal();
   }

@@ -1,19 +1,12 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Followup, Incident } from './model.ts';
-
-const DUE_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+import { parseCalendarDate } from './when.ts';
 
 /** A due day is a calendar date: `2026-03-20`. */
 export function parseDueDate(input: string): Result<string> {
-  const m = DUE_DATE.exec(input);
-  if (!m) return fail('bad_date', `bad due date "${input}": use YYYY-MM-DD`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    return fail('bad_date', `bad due date "${input}": no such day`);
-  }
-  return ok(input);
+  const date = parseCalendarDate(input);
+  return date.ok ? ok(input) : fail('bad_date', `bad due date ${date.error.message.replace(/^bad date /, '')}`);
 }
 
 export async function addFollowup(

@@ -1,10 +1,13 @@
 import { fail, ok, type Result } from './errors.ts';
 import {
+  fieldsOfWallClockMillis,
+  formatDateFields,
+  formatTimeFields,
   instantsOfLocal,
-  offsetMinutesAt,
+  offsetMillisAt,
   parseZone,
   toLocal,
-  UTC_ZONE,
+  wallClockMillis,
   type LocalDateTime,
   type Zone,
 } from './zone.ts';
@@ -64,7 +67,7 @@ interface LeadingWhen {
   takesZone: boolean;
 }
 
-interface CalendarDate {
+export interface CalendarDate {
   year: number;
   month: number;
   day: number;
@@ -98,7 +101,8 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-function parseDateWord(text: string): Result<CalendarDate> {
+/** `2026-03-01`, checked against the calendar (February 2008 has 29 days). */
+export function parseCalendarDate(text: string): Result<CalendarDate> {
   const match = DATE_WORD.exec(text);
   if (!match) return fail('bad_date', `bad date "${text}": use YYYY-MM-DD`);
   const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number];
@@ -160,7 +164,7 @@ function readLeadingTime(words: Word[]): Result<LeadingWhen | null> {
     return ok({ when, end: first.end, takesZone: true });
   }
   if (DATE_WORD.test(first.text)) {
-    const date = parseDateWord(first.text);
+    const date = parseCalendarDate(first.text);
     if (!date.ok) return date;
     if (!second || !TIME_OF_DAY.test(second.text)) {
       return fail('bad_time', `a date needs a time: ${first.text} HH:MM`);
@@ -173,7 +177,7 @@ function readLeadingTime(words: Word[]): Result<LeadingWhen | null> {
   const iso = ISO_WORD.exec(first.text);
   if (iso) {
     const [, dateText = '', timeText = ''] = iso;
-    const date = parseDateWord(dateText);
+    const date = parseCalendarDate(dateText);
     if (!date.ok) return date;
     const time = parseTimeOfDay(timeText, first.text);
     if (!time.ok) return time;
@@ -241,30 +245,10 @@ export function splitLeadingWhen(input: string): Result<{ when: When | null; res
   });
 }
 
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, '0');
-}
-
-function formatDateOf(local: LocalDateTime): string {
-  return `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`;
-}
-
-function formatClockOf(local: LocalDateTime): string {
-  return `${pad(local.hour)}:${pad(local.minute)}${local.second === 0 ? '' : `:${pad(local.second)}`}`;
-}
-
-/** The wall-clock fields as if they were UTC, as a number, so calendar arithmetic can use plain millisecond sums. */
-function wallClockMillis(local: LocalDateTime): number {
-  const [asUtc] = instantsOfLocal(local, UTC_ZONE);
-  return asUtc?.getTime() ?? Number.NaN;
-}
-
-function offsetMillisAt(zone: Zone, atMs: number): number {
-  return offsetMinutesAt(zone, new Date(atMs)) * MINUTE_MS;
-}
+const formatClockOf = (local: LocalDateTime) => formatTimeFields(local, 'when-set');
 
 function wallClockAt(atMs: number, offsetMs: number): LocalDateTime {
-  return toLocal(new Date(atMs + offsetMs), UTC_ZONE);
+  return fieldsOfWallClockMillis(atMs + offsetMs);
 }
 
 /** `(clocks skipped from 02:00 to 03:00)`: where the DST transition that swallowed this wall-clock time is. */
@@ -282,13 +266,13 @@ function describeGap(local: LocalDateTime, zone: Zone): string {
   }
   const from = wallClockAt(after, offsetBefore);
   const to = wallClockAt(after, offsetAfter);
-  const sameDay = formatDateOf(from) === formatDateOf(to);
-  const show = (wall: LocalDateTime) => (sameDay ? formatClockOf(wall) : `${formatDateOf(wall)} ${formatClockOf(wall)}`);
+  const sameDay = formatDateFields(from) === formatDateFields(to);
+  const show = (wall: LocalDateTime) => (sameDay ? formatClockOf(wall) : `${formatDateFields(wall)} ${formatClockOf(wall)}`);
   return ` (clocks skipped from ${show(from)} to ${show(to)})`;
 }
 
 function nonexistent(local: LocalDateTime, zone: Zone): Result<Date> {
-  const shown = `${formatDateOf(local)} ${formatClockOf(local)}`;
+  const shown = `${formatDateFields(local)} ${formatClockOf(local)}`;
   return fail('nonexistent_time', `${shown} does not exist in ${zone.name}${describeGap(local, zone)}`);
 }
 
@@ -308,8 +292,8 @@ function nearestToAnchor<T extends { atMs: number }>(candidates: T[], anchorMs: 
 function refuseFuture(at: Date, text: string, zone: Zone, now: Date, showDate: boolean): Result<Date> {
   if (at.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS) return ok(at);
   const nowLocal = toLocal(now, zone);
-  const clock = `${pad(nowLocal.hour)}:${pad(nowLocal.minute)}`;
-  const shownNow = showDate ? `${formatDateOf(nowLocal)} ${clock}` : clock;
+  const clock = formatTimeFields(nowLocal);
+  const shownNow = showDate ? `${formatDateFields(nowLocal)} ${clock}` : clock;
   return fail('future_time', `${text} is in the future (it is ${shownNow} ${zone.name} now)`);
 }
 
@@ -318,7 +302,7 @@ function resolveClock(when: Extract<When, { kind: 'clock' }>, ctx: WhenContext):
   const anchorMs = ctx.anchor.getTime();
   const anchorDayMs = wallClockMillis({ ...toLocal(ctx.anchor, zone), hour: 0, minute: 0, second: 0 });
   const candidates = [-1, 0, 1].flatMap((dayShift): Candidate[] => {
-    const day = toLocal(new Date(anchorDayMs + dayShift * DAY_MS), UTC_ZONE);
+    const day = fieldsOfWallClockMillis(anchorDayMs + dayShift * DAY_MS);
     const local: LocalDateTime = { ...day, hour: when.hour, minute: when.minute, second: when.second };
     const instants = instantsOfLocal(local, zone);
     if (instants.length > 0) return instants.map((at) => ({ atMs: at.getTime(), local, exists: true }));

@@ -199,15 +199,19 @@ function floorToSecond(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
 
-/** The UTC instant whose UTC fields are these wall-clock fields; years 0-99 included (Date.UTC maps them to 19xx). */
-function wallClockMillis(local: LocalDateTime): number {
+/**
+ * The wall-clock fields as if they were UTC, as milliseconds, so calendar arithmetic is plain
+ * addition; years 0-99 included (Date.UTC maps them to 19xx).
+ */
+export function wallClockMillis(local: LocalDateTime): number {
   const date = new Date(0);
   date.setUTCFullYear(local.year, local.month - 1, local.day);
   date.setUTCHours(local.hour, local.minute, local.second, 0);
   return date.getTime();
 }
 
-function fieldsOfWallClockMillis(ms: number): LocalDateTime {
+/** The inverse of wallClockMillis. */
+export function fieldsOfWallClockMillis(ms: number): LocalDateTime {
   const date = new Date(ms);
   return {
     year: date.getUTCFullYear(),
@@ -254,7 +258,8 @@ function ianaWallClock(zoneName: string, atMs: number): LocalDateTime {
   return fields;
 }
 
-function offsetMillisAt(zone: Zone, atMs: number): number {
+/** Milliseconds to add to UTC to get the zone's wall clock at that instant. */
+export function offsetMillisAt(zone: Zone, atMs: number): number {
   if (zone.fixedOffsetMinutes !== null) return zone.fixedOffsetMinutes * MINUTE_MS;
   const atSecond = floorToSecond(atMs);
   return wallClockMillis(ianaWallClock(zone.name, atSecond)) - atSecond;
@@ -304,14 +309,18 @@ export function describeZone(zone: Zone): string {
   return `${zone.name} (UTC${formatOffset(zone.fixedOffsetMinutes)})`;
 }
 
-function formatDateFields(local: LocalDateTime): string {
+/** `2026-03-01`. */
+export function formatDateFields(local: LocalDateTime): string {
   return `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`;
 }
 
-// Timelines are read to the minute; seconds of a command typed "now" would only be noise.
-// The JSON export keeps exact instants.
-function formatTimeFields(local: LocalDateTime): string {
-  return `${pad(local.hour)}:${pad(local.minute)}`;
+/**
+ * `23:40`. Timelines are read to the minute; seconds of a command typed "now" would only be noise
+ * (the JSON export keeps exact instants). An error message quoting a typed time shows its seconds.
+ */
+export function formatTimeFields(local: LocalDateTime, seconds: 'drop' | 'when-set' = 'drop'): string {
+  const s = seconds === 'when-set' && local.second !== 0 ? `:${pad(local.second)}` : '';
+  return `${pad(local.hour)}:${pad(local.minute)}${s}`;
 }
 
 /** `2026-03-01`. */

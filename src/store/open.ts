@@ -24,12 +24,13 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger, opts
     });
   } else {
     // Loaded only when used: PGlite's module alone costs a Postgres deployment tens of MB.
-    const [{ openPgliteDb }, { readTemplate }] = await Promise.all([import('./pglite-db.ts'), import('./pglite-template.ts')]);
+    const [{ openPgliteDb }, { copyTemplate }] = await Promise.all([import('./pglite-db.ts'), import('./pglite-template.ts')]);
     const dataDir = join(settings.DATA_DIR, 'pgdata');
-    const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-    const template = fresh ? await readTemplate(migrations) : null;
-    if (fresh) log.info({ dataDir, fromTemplate: template !== null }, 'creating the embedded database');
-    db = await openPgliteDb(template ? { dataDir, template } : { dataDir });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      const fromTemplate = await copyTemplate(migrations, dataDir);
+      log.info({ dataDir, fromTemplate }, 'creating the embedded database');
+    }
+    db = await openPgliteDb({ dataDir });
   }
   if (!opts.migrate) return db;
   try {

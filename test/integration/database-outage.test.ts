@@ -70,4 +70,20 @@ describe.skipIf(!adminUrl)('while Postgres is unreachable', () => {
     // Back to normal: commands are answered at once again.
     expect(await shell.type('log Standby promoted')).toBe('Logged #4 on INC-1 at 2026-03-01 10:06 UTC');
   });
+
+  test('a command typed while the backlog is being recorded waits behind it', async () => {
+    await proxy.cut();
+    bot.clock.set('2026-03-01T10:10:00Z');
+    expect(await shell.type('log Second failover attempt')).toMatch(/^⏳ /);
+    await proxy.restore();
+    bot.clock.set('2026-03-01T10:11:00Z');
+    const retried = bot.firebell.executor.retryBacklog();
+    const typed = shell.type('log Typed while the backlog replays');
+    expect(await retried).toBe(true);
+    await typed;
+    await bot.firebell.executor.idle();
+    const { entries } = await bot.record(1);
+    const ids = (text: string) => entries.find((e) => e.text === text)!.id;
+    expect(ids('Second failover attempt')).toBeLessThan(ids('Typed while the backlog replays'));
+  });
 });

@@ -6,7 +6,7 @@ import { isUnavailable, type Db } from '../../src/store/db.ts';
 import { loadMigrations } from '../../src/store/migrate.ts';
 import { openPgDb } from '../../src/store/pg-db.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
-import { readTemplate } from '../../src/store/pglite-template.ts';
+import { copyTemplate } from '../../src/store/pglite-template.ts';
 import { backends, openTestDb, type TestBackend } from '../support/databases.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
@@ -122,8 +122,8 @@ describe('PGlite in a data directory', () => {
 
   test('after makeDurable, a closed and reopened database still has the data', async () => {
     const dataDir = join(dir, 'pgdata');
-    const template = await readTemplate(await loadMigrations());
-    let db = await openPgliteDb(template ? { dataDir, template } : { dataDir });
+    await copyTemplate(await loadMigrations(), dataDir);
+    let db = await openPgliteDb({ dataDir });
     await db.exec('create table kept (note text)');
     await db.query('insert into kept values ($1)', ['Rolled back release 4812']);
     await db.makeDurable();
@@ -132,15 +132,6 @@ describe('PGlite in a data directory', () => {
     db = await openPgliteDb({ dataDir });
     try {
       expect((await db.query('select note from kept')).rows).toEqual([{ note: 'Rolled back release 4812' }]);
-    } finally {
-      await db.close();
-    }
-  });
-
-  test('makeDurable on an in-memory database does nothing and resolves', async () => {
-    const db = await openPgliteDb({ template: (await readTemplate(await loadMigrations())) ?? undefined });
-    try {
-      await expect(db.makeDurable()).resolves.toBeUndefined();
     } finally {
       await db.close();
     }
