@@ -5,6 +5,7 @@ import { parseIncidentRef } from './core/incidents.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { createLogger } from './logging.ts';
 import { startFirebell } from './main.ts';
+import { StartupError } from './startup-error.ts';
 import { POSTMORTEM_FORMATS, exportPostmortem, type PostmortemFormat } from './postmortem/export.ts';
 import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
 import { ensureTemplate } from './store/pglite-template.ts';
@@ -130,7 +131,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${err.message}\n`);
       return exitWhenFlushed(err.exitCode);
     }
-    if (err instanceof MigrationError) {
+    if (err instanceof MigrationError || err instanceof StartupError) {
       process.stderr.write(`firebell: ${err.message}\n`);
       return exitWhenFlushed(1);
     }

@@ -18,6 +18,7 @@ import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
 import type { Db } from './store/db.ts';
 import { CommandJournal } from './store/journal.ts';
 import { openDatabase } from './store/open.ts';
+import { StartupError } from './startup-error.ts';
 import { sqlStore } from './store/sql-store.ts';
 
 export interface FirebellIo {
@@ -118,14 +119,32 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     router.replayJournal(pending);
     await executor.idle();
   }
+  let stopped = false;
+  async function stopAll(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    for (const a of adapters) await a.stop();
+    if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
+    executor.stop();
+    // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
+    await executor.checkpoint();
+    await journal.close();
+    await db.close();
+  }
+
   for (const a of adapters) await a.start();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
-    httpPort = await listen(server, config.HTTP_PORT, io.httpHost);
+    httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
+      await stopAll();
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+        throw new StartupError(`HTTP_PORT ${config.HTTP_PORT} is not available (${err.code}): set HTTP_PORT to a free port, or 0 to turn the HTTP server off`);
+      }
+      throw err;
+    });
     log.info({ port: httpPort }, 'http listening');
   }
 
-  let stopped = false;
   return {
     db,
     router,
@@ -133,16 +152,6 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     journal,
     shell,
     httpPort,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const a of adapters) await a.stop();
-      if (server) await new Promise<void>((done) => server!.close(() => done()));
-      executor.stop();
-      // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
-      await executor.checkpoint();
-      await journal.close();
-      await db.close();
-    },
+    stop: stopAll,
   };
 }

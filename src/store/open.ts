@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from './db.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { StartupError } from '../startup-error.ts';
 import { openPgDb } from './pg-db.ts';
 
 export interface DatabaseSettings {
@@ -18,9 +19,13 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger, opts
   const migrations = await loadMigrations();
   let db: Db;
   if (settings.DATABASE_URL) {
+    const url = new URL(settings.DATABASE_URL);
     db = await openPgDb({
       connectionString: settings.DATABASE_URL,
       onIdleError: (err) => log.warn({ err }, 'database connection lost'),
+    }).catch((err: Error) => {
+      // Named without the password the URL may carry.
+      throw new StartupError(`cannot connect to the database at ${url.host}${url.pathname}: ${err.message}`);
     });
   } else {
     // Loaded only when used: PGlite's module alone costs a Postgres deployment tens of MB.

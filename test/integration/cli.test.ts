@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -129,5 +130,25 @@ describe('the firebell binary on the embedded default', () => {
     expect(r.stdout.length).toBeGreaterThan(3000 * 40);
     expect(r.stdout).toContain('| entry number 3000 |');
     expect(r.stdout.trimEnd().endsWith('_None yet: what would stop this from happening again?_')).toBe(true);
+  });
+
+  test('an unreachable database stops start-up with one line that does not show the password', async () => {
+    const r = await runFirebell([], { DATA_DIR: dataDir, DATABASE_URL: 'postgres://firebell:hunter2@127.0.0.1:1/firebell' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('firebell: cannot connect to the database at 127.0.0.1:1/firebell: connect ECONNREFUSED 127.0.0.1:1');
+  });
+
+  test('an HTTP port already in use stops start-up with a line saying what to do', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = await runFirebell([], { DATA_DIR: dataDir, HTTP_PORT: String(port) }, '');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`firebell: HTTP_PORT ${port} is not available (EADDRINUSE): set HTTP_PORT to a free port, or 0 to turn the HTTP server off`);
+      expect(r.stderr).not.toContain('    at ');
+    } finally {
+      busy.close();
+    }
   });
 });
