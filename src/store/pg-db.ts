@@ -52,6 +52,13 @@ export async function openPgDb(opts: PgDbOptions): Promise<Db> {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection can drop while it is checked out but between queries; pg then emits 'error'
+      // on the client, which would crash the process if nothing listened. The next query fails
+      // anyway, and the client is discarded on release.
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const value = await fn(wrap(client));
@@ -65,6 +72,7 @@ export async function openPgDb(opts: PgDbOptions): Promise<Db> {
         }
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
