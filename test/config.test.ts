@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { runFirebell } from './support/cli.ts';
 import { describeConfigProblems, loadConfig, type ConfigResult } from '../src/config.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function configOf(r: ConfigResult) {
   if (!r.ok) throw new Error(`expected a valid configuration, got:\n${r.problems.join('\n')}`);
@@ -137,27 +134,6 @@ describe('describeConfigProblems', () => {
   });
 });
 
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runFirebell(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/firebell.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('firebell started with a bad configuration', () => {
   const badEnv = {
@@ -170,7 +146,7 @@ describe('firebell started with a bad configuration', () => {
     'firebell %j exits with status 2, names every bad variable on stderr, and shows no stack trace',
     async (args) => {
       const run = await runFirebell(args, badEnv);
-      expect(run.status).toBe(2);
+      expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       const lines = run.stderr.trimEnd().split('\n');
       expect(lines[0]).toBe('firebell: the configuration is not valid:');

@@ -1,7 +1,8 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
-import { incidentRef, type Incident, type Role, type StatusState, type TimelineEntry } from './model.ts';
+import { incidentRef, type Incident, type Role, type StatusState } from './model.ts';
 import { resolveIncidentTime, zoneOf } from './incident-time.ts';
+import { writeEntry } from './timeline.ts';
 import { resolveWhen, type When } from './when.ts';
 import { formatLocalDateTime, parseZone } from './zone.ts';
 
@@ -35,16 +36,7 @@ export async function openIncident(ctx: CoreContext, input: OpenIncidentInput): 
     sourcePlatform: ctx.source.platform,
     sourceChannel: ctx.source.channelId,
   });
-  await ctx.store.timeline.insert({
-    incidentId: incident.id,
-    occurredAt: startedAt,
-    recordedAt: ctx.now,
-    author: ctx.actor.name,
-    kind: 'opened',
-    text: `Incident opened: ${input.title} (SEV${input.severity})`,
-    sourcePlatform: ctx.source.platform,
-    sourceEventId: ctx.source.eventId,
-  });
+  await writeEntry(ctx, incident.id, 'opened', `Incident opened: ${input.title} (SEV${input.severity})`, startedAt);
   ctx.notify({ kind: 'incident_opened', incident, origin: { platform: ctx.source.platform, channelId: ctx.source.channelId } });
   return ok(incident);
 }
@@ -87,25 +79,6 @@ export function requireOpen(incident: Incident): Result<Incident> {
     : ok(incident);
 }
 
-async function recordSystemEntry(
-  ctx: CoreContext,
-  incident: Incident,
-  kind: TimelineEntry['kind'],
-  text: string,
-  occurredAt = ctx.now,
-): Promise<TimelineEntry> {
-  return ctx.store.timeline.insert({
-    incidentId: incident.id,
-    occurredAt,
-    recordedAt: ctx.now,
-    author: ctx.actor.name,
-    kind,
-    text,
-    sourcePlatform: ctx.source.platform,
-    sourceEventId: ctx.source.eventId,
-  });
-}
-
 export async function changeSeverity(ctx: CoreContext, incident: Incident, severity: number): Promise<Result<Incident>> {
   const open = requireOpen(incident);
   if (!open.ok) return open;
@@ -113,7 +86,7 @@ export async function changeSeverity(ctx: CoreContext, incident: Incident, sever
     return fail('bad_argument', `${incidentRef(incident.id)} is already SEV${severity}`);
   }
   await ctx.store.incidents.setSeverity(incident.id, severity);
-  await recordSystemEntry(ctx, incident, 'severity', `Severity changed from SEV${incident.severity} to SEV${severity}`);
+  await writeEntry(ctx, incident.id, 'severity', `Severity changed from SEV${incident.severity} to SEV${severity}`);
   return ok({ ...incident, severity });
 }
 
@@ -121,7 +94,7 @@ export async function assignRole(ctx: CoreContext, incident: Incident, role: Rol
   const open = requireOpen(incident);
   if (!open.ok) return open;
   await ctx.store.roles.assign(incident.id, { role, holder, assignedBy: ctx.actor.name, assignedAt: ctx.now });
-  await recordSystemEntry(ctx, incident, 'role', `${holder} is ${role}`);
+  await writeEntry(ctx, incident.id, 'role', `${holder} is ${role}`);
   return ok(incident);
 }
 
@@ -134,7 +107,7 @@ export async function postStatus(
 ): Promise<Result<Incident>> {
   const open = requireOpen(incident);
   if (!open.ok) return open;
-  const entry = await recordSystemEntry(ctx, incident, 'status', `Status ${state}: ${message}`, occurredAt);
+  const entry = await writeEntry(ctx, incident.id, 'status', `Status ${state}: ${message}`, occurredAt);
   await ctx.store.statusUpdates.insert({
     incidentId: incident.id,
     state,
@@ -180,7 +153,7 @@ export async function closeIncident(ctx: CoreContext, incident: Incident): Promi
   const open = requireOpen(incident);
   if (!open.ok) return open;
   await ctx.store.incidents.close(incident.id, ctx.now);
-  await recordSystemEntry(ctx, incident, 'closed', 'Incident closed');
+  await writeEntry(ctx, incident.id, 'closed', 'Incident closed');
   const closed = { ...incident, closedAt: ctx.now };
   ctx.notify({ kind: 'incident_closed', incident: closed });
   return ok(closed);

@@ -1,8 +1,22 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { resolveIncidentTime } from './incident-time.ts';
-import type { Incident, TimelineEntry, TypedEntryKind } from './model.ts';
+import type { EntryKind, Incident, TimelineEntry, TypedEntryKind } from './model.ts';
 import type { When } from './when.ts';
+
+/** An entry by the command's author, recorded now, about something that happened at occurredAt. */
+export function writeEntry(ctx: CoreContext, incidentId: number, kind: EntryKind, text: string, occurredAt = ctx.now): Promise<TimelineEntry> {
+  return ctx.store.timeline.insert({
+    incidentId,
+    occurredAt,
+    recordedAt: ctx.now,
+    author: ctx.actor.name,
+    kind,
+    text,
+    sourcePlatform: ctx.source.platform,
+    sourceEventId: ctx.source.eventId,
+  });
+}
 
 function noteClosedChange(ctx: CoreContext, incidentId: number, closedAt: Date | null): void {
   if (closedAt) ctx.notify({ kind: 'postmortem_outdated', incidentId });
@@ -21,16 +35,7 @@ export async function recordEntry(
     if (!resolved.ok) return resolved;
     occurredAt = resolved.value;
   }
-  const entry = await ctx.store.timeline.insert({
-    incidentId: incident.id,
-    occurredAt,
-    recordedAt: ctx.now,
-    author: ctx.actor.name,
-    kind,
-    text,
-    sourcePlatform: ctx.source.platform,
-    sourceEventId: ctx.source.eventId,
-  });
+  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt);
   noteClosedChange(ctx, incident.id, incident.closedAt);
   return ok(entry);
 }

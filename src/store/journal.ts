@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fsyncPath } from './fsync.ts';
 
 /** A command as it arrived, with everything needed to run it again later. */
 export interface JournaledCommand {
@@ -88,7 +89,7 @@ export class CommandJournal {
       await fh.truncate(wholeBytes);
       await fh.sync();
     }
-    await syncDirectory(dirname(path));
+    await fsyncPath(dirname(path));
     return new CommandJournal(path, fh, pending, maxSeq + 1, wholeBytes);
   }
 
@@ -155,7 +156,7 @@ export class CommandJournal {
     await fresh.sync();
     await fresh.close();
     await rename(tmp, this.path);
-    await syncDirectory(dirname(this.path));
+    await fsyncPath(dirname(this.path));
     await this.fh.close();
     this.fh = await openForAppend(this.path);
     this.sizeBytes = 0;
@@ -216,14 +217,4 @@ export class CommandJournal {
  */
 function openForAppend(path: string): Promise<FileHandle> {
   return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
-}
-
-/** A new file's directory entry must reach the disk too, or the file can vanish on power loss. */
-async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }

@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
-import { mkdir, open, readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, QueryResult, Queryable } from './db.ts';
+import { fsyncPath } from './fsync.ts';
 
 function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
   return {
@@ -39,18 +40,9 @@ async function syncTree(dir: string): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await syncTree(path);
-    else if (entry.isFile()) await syncFile(path);
+    else if (entry.isFile()) await fsyncPath(path);
   }
-  await syncFile(dir);
-}
-
-async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await fsyncPath(dir);
 }
 
 export function fromPglite(pglite: PGlite, dataDir?: string): Db {

@@ -2,7 +2,6 @@ import type {
   EntryKind,
   Followup,
   Incident,
-  Role,
   RoleAssignment,
   StatusState,
   StatusUpdate,

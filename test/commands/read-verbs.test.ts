@@ -1,31 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { verbs } from '../../commands/index.ts';
 import { backends } from '../support/databases.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
+import { ShellSession } from '../support/shell-session.ts';
 
-/** A terminal on the shell adapter: `type` sends one line and resolves with the reply printed for it. */
-function shellTerminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let waiting: ((text: string) => void) | null = null;
-  // Notices about incidents opened elsewhere are printed too; only a reply to a typed line is awaited.
-  output.on('data', (chunk: Buffer) => waiting?.(chunk.toString('utf8')));
-  return {
-    input,
-    output,
-    type(line: string): Promise<string> {
-      const reply = new Promise<string>((resolve) => {
-        waiting = resolve;
-      }).then((text) => {
-        waiting = null;
-        return text.trimEnd();
-      });
-      input.write(`${line}\n`);
-      return reply;
-    },
-  };
-}
 
 /** The attachment a reply printed after its first line and a blank one. */
 function attachmentOf(reply: string): string {
@@ -34,7 +12,7 @@ function attachmentOf(reply: string): string {
 
 describe.each(backends)('show, list, help and postmortem on $name', (backend) => {
   let bot: TestBot;
-  const terminal = shellTerminal();
+  const terminal = new ShellSession();
   beforeAll(async () => {
     bot = await startTestBot(backend, { shell: { input: terminal.input, output: terminal.output } });
   });

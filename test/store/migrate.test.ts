@@ -1,18 +1,16 @@
 import { PGlite } from '@electric-sql/pglite';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { runFirebell } from '../support/cli.ts';
 import type { Db } from '../../src/store/db.ts';
 import { loadMigrations, migrate, MigrationError } from '../../src/store/migrate.ts';
 import { openPgDb } from '../../src/store/pg-db.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
 import { backends, type TestBackend } from '../support/databases.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tempDirs: string[] = [];
 
 async function tempDir(): Promise<string> {
@@ -286,28 +284,6 @@ describe.each(backends)('migrate on $name', (backend) => {
   });
 });
 
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `firebell <args>` as an operator runs it, with only the environment given. */
-function runFirebell(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/firebell.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe.each(backends)('firebell migrate on $name', (backend) => {
   test('a second run says the migrations are up to date, and every migration is recorded', async () => {
@@ -315,9 +291,9 @@ describe.each(backends)('firebell migrate on $name', (backend) => {
     try {
       const env = { ...target.settings, HTTP_PORT: '0' } as Record<string, string>;
       const first = await runFirebell(['migrate'], env);
-      expect(first.status).toBe(0);
+      expect(first.code).toBe(0);
       const second = await runFirebell(['migrate'], env);
-      expect(second).toMatchObject({ status: 0, stdout: 'migrations are up to date\n' });
+      expect(second).toMatchObject({ code: 0, stdout: 'migrations are up to date\n' });
 
       const db = target.settings.DATABASE_URL
         ? await openPgDb({ connectionString: target.settings.DATABASE_URL })
@@ -339,8 +315,8 @@ describe.runIf(backends.some((b) => b.name === 'postgres'))('firebell migrate on
     try {
       const env = { ...target.settings, HTTP_PORT: '0' } as Record<string, string>;
       const names = (await loadMigrations()).map((m) => m.name);
-      expect(await runFirebell(['migrate'], env)).toMatchObject({ status: 0, stdout: `applied ${names.join(', ')}\n` });
-      expect(await runFirebell(['migrate'], env)).toMatchObject({ status: 0, stdout: 'migrations are up to date\n' });
+      expect(await runFirebell(['migrate'], env)).toMatchObject({ code: 0, stdout: `applied ${names.join(', ')}\n` });
+      expect(await runFirebell(['migrate'], env)).toMatchObject({ code: 0, stdout: 'migrations are up to date\n' });
     } finally {
       await target.drop();
     }
