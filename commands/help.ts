@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { code, reply } from '../src/chat/reply.ts';
-import { defineVerb } from '../src/chat/verb.ts';
+import { defineVerb, findVerb } from '../src/chat/verb.ts';
 
 export default defineVerb({
   name: 'help',
@@ -12,7 +12,7 @@ export default defineVerb({
   args: z.object({ verb: z.string().optional() }),
   async run({ verb }, ctx) {
     if (verb) {
-      const v = ctx.verbs.find((x) => x.name === verb.toLowerCase() || x.aliases.includes(verb.toLowerCase()));
+      const v = findVerb(ctx.verbs, verb);
       if (!v) return reply.error(`unknown command "${verb}": try \`help\``);
       const aliases = v.aliases.length > 0 ? ` (also: ${v.aliases.join(', ')})` : '';
       return reply.ok([code(v.usage), aliases], v.help);

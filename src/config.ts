@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseZone, type Zone } from './core/zone.ts';
+import { parseZone, UTC_ZONE, type Zone } from './core/zone.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -42,7 +42,7 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   HTTP_PORT: port.default(3000),
   PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
-  FIREBELL_TZ: zone.default(() => ({ name: 'UTC', fixedOffsetMinutes: 0 })),
+  FIREBELL_TZ: zone.default(() => UTC_ZONE),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(iss.input)}"` }).default('info'),
 });
 

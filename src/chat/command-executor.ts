@@ -90,7 +90,7 @@ class AlreadyProcessed extends Error {
   }
 }
 
-export function queuedReply(): Reply {
+function queuedReply(): Reply {
   return {
     tone: 'queued',
     lines: [
@@ -103,7 +103,7 @@ export function queuedReply(): Reply {
   };
 }
 
-export function toJournaled(inv: Invocation): JournaledCommand {
+function toJournaled(inv: Invocation): JournaledCommand {
   return {
     verb: inv.verb,
     text: inv.text,

@@ -4,33 +4,25 @@ import type { CommandExecutor } from './command-executor.ts';
 import { cleanText } from './command-line.ts';
 import { reply } from './reply.ts';
 import type { Invocation, Reply } from './types.ts';
-import type { Verb } from './verb.ts';
+import { findVerb, type Verb } from './verb.ts';
 
 /** Longest command line accepted: a little over the longest text plus its options. */
-export const MAX_COMMAND_LENGTH = 4_500;
+const MAX_COMMAND_LENGTH = 4_500;
 
 /**
  * The one way in for every platform: finds the verb, validates its arguments, and runs it (through
  * the executor when it changes something). Bad input is answered here and reaches nothing else.
  */
 export class CommandRouter {
-  private readonly byName = new Map<string, Verb>();
-
   constructor(
     readonly verbs: readonly Verb[],
     private readonly executor: CommandExecutor,
     private readonly log: Logger,
-  ) {
-    for (const v of verbs) for (const name of [v.name, ...v.aliases]) this.byName.set(name, v);
-  }
-
-  find(name: string): Verb | undefined {
-    return this.byName.get(name.toLowerCase());
-  }
+  ) {}
 
   async dispatch(raw: Invocation): Promise<Reply> {
     const inv = { ...raw, verb: raw.verb.toLowerCase(), text: cleanText(raw.text) };
-    const verb = this.find(inv.verb);
+    const verb = findVerb(this.verbs, inv.verb);
     if (!verb) return reply.error(`unknown command "${inv.verb}": try \`help\``);
     if (inv.text.length > MAX_COMMAND_LENGTH) {
       return reply.error(`that command is too long (${inv.text.length.toLocaleString('en-US')} characters; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')})`);
@@ -51,7 +43,7 @@ export class CommandRouter {
     const commands = [];
     const unreadable: number[] = [];
     for (const { seq, command: c } of records) {
-      const verb = this.find(c.verb);
+      const verb = findVerb(this.verbs, c.verb);
       const bound = verb?.bind(c.text);
       if (!verb || !bound?.ok) {
         this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; skipped');

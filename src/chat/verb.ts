@@ -67,6 +67,12 @@ export interface Verb {
   run(args: unknown, ctx: VerbContext, incident: Incident | null): Promise<Reply>;
 }
 
+/** The verb of that name or alias, in any case. */
+export function findVerb(verbs: readonly Verb[], name: string): Verb | undefined {
+  const wanted = name.toLowerCase();
+  return verbs.find((v) => v.name === wanted || v.aliases.includes(wanted));
+}
+
 export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
   return {
     name: spec.name,

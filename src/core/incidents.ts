@@ -73,7 +73,7 @@ export async function findIncident(ctx: CoreContext, explicitId: number | null, 
   );
 }
 
-export function requireOpen(incident: Incident): Result<Incident> {
+function requireOpen(incident: Incident): Result<Incident> {
   return incident.closedAt
     ? fail('incident_closed', `${incidentRef(incident.id)} is closed; only timeline entries and follow-ups can still be added`)
     : ok(incident);

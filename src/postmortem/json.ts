@@ -7,7 +7,6 @@ export function renderPostmortemJson(record: IncidentRecord, generatedAt: Date):
   const d = draftPostmortem(record);
   const local = (t: Date) => formatLocalDateTime(t, d.zone);
   const instant = (t: Date | null) => (t ? { at: t.toISOString(), local: local(t) } : null);
-  const edited = new Set(d.days.flatMap((day) => day.entries.filter((e) => e.edited).map((e) => e.id)));
   return JSON.stringify(
     {
       ref: d.ref,
@@ -20,9 +19,9 @@ export function renderPostmortemJson(record: IncidentRecord, generatedAt: Date):
       ended: instant(d.endedAt),
       durationSeconds: d.durationMs === null ? null : Math.round(d.durationMs / 1000),
       roles: record.roles.map((r) => ({ role: r.role, holder: r.holder })),
-      timeline: record.entries
-        .filter((e) => !e.deletedAt)
-        .map((e) => ({ id: e.id, ...instant(e.occurredAt), kind: e.kind, author: e.author, text: e.text, edited: edited.has(e.id) })),
+      timeline: d.days
+        .flatMap((day) => day.entries)
+        .map((e) => ({ id: e.id, ...instant(e.occurredAt), kind: e.kind, author: e.author, text: e.text, edited: e.edited })),
       statusUpdates: record.statusUpdates.map((u) => ({ ...instant(u.postedAt), state: u.state, message: u.message, author: u.author })),
       followups: record.followups.map((f) => ({ id: `F-${f.id}`, text: f.text, owner: f.owner, due: f.dueOn })),
       corrections: record.revisions.map((r) => ({

@@ -7,7 +7,7 @@ import type { IncidentRecord } from '../core/record.ts';
 import { renderPostmortem } from './markdown.ts';
 
 /** Writes a file so that a reader sees the old one or the new one, never half of either. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+async function writeFileAtomic(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');
   try {

@@ -45,7 +45,7 @@ async function syncTree(dir: string): Promise<void> {
   await fsyncPath(dir);
 }
 
-export function fromPglite(pglite: PGlite, dataDir?: string): Db {
+function fromPglite(pglite: PGlite, dataDir?: string): Db {
   const direct = wrap(pglite);
   return {
     backend: 'pglite',

@@ -13,7 +13,7 @@ import { migrate, migrationSetChecksum, type Migration } from './migrate.ts';
  * directory rather than a `dumpDataDir` tarball: unpacking a tarball through PGlite keeps it in
  * memory, about 180 MB of RSS that the bot never gives back.
  */
-export const TEMPLATE_ROOT = fileURLToPath(new URL('../../.cache/', import.meta.url));
+const TEMPLATE_ROOT = fileURLToPath(new URL('../../.cache/', import.meta.url));
 
 function pgliteVersion(): string {
   // Its package.json is not exported; it sits one level above the entry point's dist/.
