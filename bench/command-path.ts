@@ -1,7 +1,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { plainLines } from '../src/chat/reply.ts';
-import type { JournalMode } from '../src/chat/command-executor.ts';
+import type { JournalMode } from '../src/app/command-executor.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { startFirebell, type Firebell } from '../src/main.ts';
@@ -68,7 +68,7 @@ function invocation(verb: string, text: string, channel: string) {
   return {
     verb,
     text,
-    actor: { id: 'bench', name: 'bench' },
+    actor: { platform: 'bench', id: 'bench', name: 'bench' },
     channel: { platform: 'bench', id: channel },
     eventId: `bench-${process.pid}-${eventCounter++}`,
     receivedAt: new Date(),

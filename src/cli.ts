@@ -45,7 +45,7 @@ async function run(): Promise<number> {
   const bot = await startFirebell(config, {
     clock: systemClock,
     log,
-    shell: { input: process.stdin, output: process.stdout, interactive, user: { id: userInfo().username, name: userInfo().username } },
+    shell: { input: process.stdin, output: process.stdout, interactive, user: { platform: 'shell', id: userInfo().username, name: userInfo().username } },
   });
   const stop = async () => {
     await bot.stop();

@@ -4,14 +4,15 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
-import { CommandExecutor, type JournalMode } from './chat/command-executor.ts';
+import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
+import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
+import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
-import type { ChatAdapter } from './chat/types.ts';
+import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
-import type { Actor } from './core/model.ts';
-import type { Notice } from './core/notices.ts';
+import type { Actor } from './core/people.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
@@ -30,6 +31,19 @@ export interface FirebellIo {
   httpHost?: string;
   /** Overrides the backend's journal mode: the bench measures what journaling every command costs. */
   journalMode?: JournalMode;
+  /**
+   * More chat adapters, made once the core is up (tests use one that can hang). Each is started with
+   * the others and told about notices through the outbox.
+   */
+  adapters?: (core: AdapterCore) => ChatAdapter[];
+  /** Outbox tuning, for tests that watch retries. */
+  outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+}
+
+/** What an adapter is given: the one way in for commands, and what it may ask about channels. */
+export interface AdapterCore {
+  router: CommandRouter;
+  channels: ChannelDirectory;
 }
 
 export interface Firebell {
@@ -37,6 +51,8 @@ export interface Firebell {
   router: CommandRouter;
   executor: CommandExecutor;
   journal: CommandJournal;
+  outbox: NoticeOutbox;
+  work: UnitOfWork;
   shell: ShellAdapter | null;
   httpPort: number | null;
   stop(): Promise<void>;
@@ -50,16 +66,9 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'));
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const writePostmortem = postmortemWriter({ dataDir, load, now: () => clock.now(), log });
-
-  async function announce(notices: Notice[]): Promise<void> {
-    for (const notice of notices) {
-      await writePostmortem(notice).catch((err: unknown) => log.error({ err }, 'writing the postmortem draft failed'));
-      for (const adapter of adapters) {
-        await adapter.deliver(notice).catch((err: unknown) => log.error({ err, platform: adapter.platform }, 'notice failed'));
-      }
-    }
-  }
+  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];
+  let outbox: NoticeOutbox | null = null;
+  const work = new UnitOfWork({ db, consumers: () => consumers, now: () => clock.now(), kept: () => outbox?.wake() });
 
   const postmortems = {
     path: (id: number) => postmortemPath(config.DATA_DIR, id),
@@ -74,10 +83,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     defaultZone: config.FIREBELL_TZ,
     postmortems,
     log,
-    announce,
-    async replyLate(late) {
-      for (const a of adapters) if (a.platform === late.channel.platform) await a.deliverLate(late);
-    },
+    work,
   });
   const router = new CommandRouter(verbs, executor, log);
 
@@ -101,16 +107,16 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
 
   let shell: ShellAdapter | null = null;
   if (io.shell) {
-    shell = new ShellAdapter({
-      ...io.shell,
-      clock,
-      dispatch: (inv) => router.dispatch(inv),
-      channels: {
-        link: (channel, incidentId) => sqlStore(db).channels.link(channel.platform, channel.id, incidentId, clock.now()),
-      },
-    });
+    shell = new ShellAdapter({ ...io.shell, clock, dispatch: (inv) => router.dispatch(inv) });
     adapters.push(shell);
   }
+  const channels: ChannelDirectory = {
+    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
+    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
+  };
+  adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  consumers.push(...adapters);
+  outbox = new NoticeOutbox({ db, clock, log, consumers, ...io.outbox });
 
   // Commands acknowledged before a crash, or queued while the database was down, run first.
   const pending = journal.pending();
@@ -126,6 +132,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     for (const a of adapters) await a.stop();
     if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
     executor.stop();
+    await executor.idle();
+    await outbox!.stop();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
     await journal.close();
@@ -133,6 +141,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   }
 
   for (const a of adapters) await a.start();
+  // Notices kept but not delivered before the last stop go out now.
+  outbox.wake();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
     httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
@@ -150,6 +160,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     router,
     executor,
     journal,
+    outbox,
+    work,
     shell,
     httpPort,
     stop: stopAll,

@@ -1,6 +1,7 @@
 /** Argument schemas that several verbs share, each with the one-line error a user sees. */
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from '../core/model.ts';
+import { parsePersonRef, type PersonRef } from '../core/people.ts';
 import { parseWhen, splitLeadingWhen, type When } from '../core/when.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -61,10 +62,12 @@ export const entryId = z
   .regex(/^#?\d{1,9}$/, { error: (iss) => `bad entry "${String(iss.input)}": use the number shown beside it, e.g. #42` })
   .transform((v) => Number(v.replace('#', '')));
 
-/** A person, as chat shows them: `dana` or `@dana`. */
-export function userName(label: string) {
-  return z
-    .string()
-    .regex(/^@?[^\s@]{1,80}$/, { error: (iss) => `bad ${label} "${String(iss.input)}": one name, e.g. dana` })
-    .transform((u) => u.replace(/^@/, ''));
+/** A person, as each platform lets people write one: `dana`, `@dana`, `<@U123ABC|dana>`. */
+export function person(label: string) {
+  return z.string().transform((v, ctx): PersonRef => {
+    const parsed = parsePersonRef(v, label);
+    if (parsed.ok) return parsed.value;
+    ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+    return z.NEVER;
+  });
 }

@@ -1,16 +1,31 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { resolveIncidentTime } from './incident-time.ts';
-import type { EntryKind, Incident, TimelineEntry, TypedEntryKind } from './model.ts';
+import { type EntryKind, type Incident, type TimelineEntry, type TypedEntryKind } from './model.ts';
+import { personKey, type Actor } from './people.ts';
 import type { When } from './when.ts';
 
-/** An entry by the command's author, recorded now, about something that happened at occurredAt. */
-export function writeEntry(ctx: CoreContext, incidentId: number, kind: EntryKind, text: string, occurredAt = ctx.now): Promise<TimelineEntry> {
+/**
+ * An entry recorded now, about something that happened at occurredAt, by the command's actor or by
+ * `author` (someone whose words the actor put on the timeline; the entry then says who added it).
+ */
+export function writeEntry(
+  ctx: CoreContext,
+  incidentId: number,
+  kind: EntryKind,
+  text: string,
+  occurredAt = ctx.now,
+  author: Actor = ctx.actor,
+): Promise<TimelineEntry> {
+  const addedBy = author === ctx.actor ? null : ctx.actor;
   return ctx.store.timeline.insert({
     incidentId,
     occurredAt,
     recordedAt: ctx.now,
-    author: ctx.actor.name,
+    author: author.name,
+    authorId: personKey(author),
+    addedBy: addedBy?.name ?? null,
+    addedById: addedBy ? personKey(addedBy) : null,
     kind,
     text,
     sourcePlatform: ctx.source.platform,
@@ -22,6 +37,10 @@ function noteClosedChange(ctx: CoreContext, incidentId: number, closedAt: Date |
   if (closedAt) ctx.notify({ kind: 'postmortem_outdated', incidentId });
 }
 
+/**
+ * A typed entry (`log`, `action`…). A leading time backdates it; words attributed to someone else
+ * (a pinned message) are recorded at the time they were written, by their author.
+ */
 export async function recordEntry(
   ctx: CoreContext,
   incident: Incident,
@@ -29,13 +48,13 @@ export async function recordEntry(
   when: When | null,
   text: string,
 ): Promise<Result<TimelineEntry>> {
-  let occurredAt = ctx.now;
+  let occurredAt = ctx.attribution?.at ?? ctx.now;
   if (when) {
     const resolved = await resolveIncidentTime(ctx, incident, when);
     if (!resolved.ok) return resolved;
     occurredAt = resolved.value;
   }
-  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt);
+  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt, ctx.attribution?.author ?? ctx.actor);
   noteClosedChange(ctx, incident.id, incident.closedAt);
   return ok(entry);
 }
@@ -61,6 +80,7 @@ export async function editEntry(ctx: CoreContext, entryId: number, text: string)
     previousText: entry.text,
     newText: text,
     changedBy: ctx.actor.name,
+    changedById: personKey(ctx.actor),
     changedAt: ctx.now,
   });
   noteClosedChange(ctx, incident.id, incident.closedAt);
@@ -78,8 +98,9 @@ export async function deleteEntry(ctx: CoreContext, entryId: number): Promise<Re
     previousText: entry.text,
     newText: null,
     changedBy: ctx.actor.name,
+    changedById: personKey(ctx.actor),
     changedAt: ctx.now,
   });
   noteClosedChange(ctx, incident.id, incident.closedAt);
-  return ok({ ...entry, deletedAt: ctx.now, deletedBy: ctx.actor.name });
+  return ok({ ...entry, deletedAt: ctx.now, deletedBy: ctx.actor.name, deletedById: personKey(ctx.actor) });
 }

@@ -3,13 +3,23 @@ import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises
 import { dirname } from 'node:path';
 import { fsyncPath } from './fsync.ts';
 
-/** A command as it arrived, with everything needed to run it again later. */
+interface JournaledActor {
+  platform: string;
+  id: string;
+  name: string;
+}
+
+/** A command as it arrived, with everything needed to run it again later, exactly as it came. */
 export interface JournaledCommand {
   verb: string;
   text: string;
-  actor: { id: string; name: string };
+  payload?: unknown;
+  actor: JournaledActor;
+  attribution?: { author: JournaledActor; at: string };
   channel: { platform: string; id: string };
   eventId: string;
+  idempotencyKey?: string;
+  replyTo?: Record<string, string>;
   receivedAt: string;
 }
 

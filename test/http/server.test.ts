@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadIncidentRecord } from '../../src/core/record.ts';
 import { createHttpServer, listen, type HttpDeps } from '../../src/http/server.ts';
@@ -141,9 +140,8 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
     await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
     await bot.say('close');
     await bot.say('start Search is slow --sev 3');
-    await bot.firebell.executor.idle();
     // Closing INC-1 wrote its draft; INC-2 is still open and has none.
-    savedDraft = await readFile(join(bot.settings.DATA_DIR, 'postmortems', 'INC-1.md'), 'utf8');
+    savedDraft = await bot.draft(1);
     // The bot stops and its database connection goes with it: every query now fails.
     await bot.firebell.stop();
   });

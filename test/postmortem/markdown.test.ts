@@ -14,11 +14,15 @@ function entry(id: number, occurredAt: string, kind: EntryKind, text: string, ex
     occurredAt: at(occurredAt),
     recordedAt: at(occurredAt),
     author: 'dana',
+    authorId: 'slack:dana',
+    addedBy: null,
+    addedById: null,
     kind,
     text,
     sourcePlatform: 'slack',
     deletedAt: null,
     deletedBy: null,
+    deletedById: null,
     ...extra,
   };
 }
@@ -39,6 +43,7 @@ function berlinRecord(): IncidentRecord {
       resolvedAt: at('2026-03-02T00:25:00Z'),
       closedAt: at('2026-03-02T00:40:00Z'),
       openedBy: 'dana',
+      openedById: 'slack:dana',
       openedAt: at('2026-03-01T22:41:00Z'),
     },
     entries: [
@@ -50,17 +55,17 @@ function berlinRecord(): IncidentRecord {
       entry(5, '2026-03-02T00:25:00Z', 'resolved', 'Resolved', { author: 'sam' }),
     ],
     revisions: [
-      { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', changedAt: at('2026-03-01T23:20:00Z') },
-      { entryId: 3, action: 'delete', previousText: 'wrong incident', newText: null, changedBy: 'sam', changedAt: at('2026-03-01T23:30:00Z') },
+      { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-03-01T23:20:00Z') },
+      { entryId: 3, action: 'delete', previousText: 'wrong incident', newText: null, changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-03-01T23:30:00Z') },
     ],
-    roles: [{ role: 'commander', holder: 'dana', assignedBy: 'dana', assignedAt: at('2026-03-01T22:41:00Z') }],
+    roles: [{ role: 'commander', holder: 'dana', holderId: 'slack:dana', assignedBy: 'dana', assignedById: 'slack:dana', assignedAt: at('2026-03-01T22:41:00Z') }],
     statusUpdates: [
-      { id: 1, incidentId: 1, state: 'investigating', message: 'We are investigating errors at checkout.', author: 'sam', postedAt: at('2026-03-01T22:45:00Z') },
-      { id: 2, incidentId: 1, state: 'resolved', message: 'Checkout works again.', author: 'sam', postedAt: at('2026-03-02T00:25:00Z') },
+      { id: 1, incidentId: 1, state: 'investigating', message: 'We are investigating errors at checkout.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-03-01T22:45:00Z') },
+      { id: 2, incidentId: 1, state: 'resolved', message: 'Checkout works again.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-03-02T00:25:00Z') },
     ],
     followups: [
-      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', dueOn: '2026-03-15', createdBy: 'dana', createdAt: at('2026-03-02T00:30:00Z') },
-      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, dueOn: null, createdBy: 'dana', createdAt: at('2026-03-02T00:31:00Z') },
+      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', ownerId: 'slack:sam', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z') },
+      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, ownerId: null, dueOn: null, createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:31:00Z') },
     ],
   };
 }

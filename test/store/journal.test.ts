@@ -8,7 +8,7 @@ function command(eventId: string, text = `note ${eventId}`): JournaledCommand {
   return {
     verb: 'log',
     text,
-    actor: { id: 'U123', name: 'dana' },
+    actor: { platform: 'slack', id: 'U123', name: 'dana' },
     channel: { platform: 'slack', id: 'C42' },
     eventId,
     receivedAt: '2026-03-01T23:40:00.000Z',
