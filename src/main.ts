@@ -53,6 +53,7 @@ export interface Firebell {
   journal: CommandJournal;
   outbox: NoticeOutbox;
   work: UnitOfWork;
+  channels: ChannelDirectory;
   shell: ShellAdapter | null;
   httpPort: number | null;
   stop(): Promise<void>;
@@ -162,6 +163,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     journal,
     outbox,
     work,
+    channels,
     shell,
     httpPort,
     stop: stopAll,

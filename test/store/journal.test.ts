@@ -52,6 +52,20 @@ describe('the command journal', () => {
     expect((await stat(join(dir, 'journal'))).isDirectory()).toBe(true);
   });
 
+  test('a command an adapter built (payload, attribution, key, reply address) comes back exactly as it arrived', async () => {
+    const pinned: JournaledCommand = {
+      ...command('Ev7'),
+      text: '',
+      payload: { text: 'Replica is 40 minutes behind' },
+      attribution: { author: { platform: 'slack', id: 'U0ERIN', name: 'erin' }, at: '2026-03-01T23:02:00.000Z' },
+      idempotencyKey: 'pin:C42:1772406120.000100',
+      replyTo: { responseUrl: 'https://hooks.slack.test/commands/T1/1/x', user: 'U123' },
+    };
+    const j = await open();
+    await j.append([pinned]);
+    expect((await reopen(j)).pending()).toEqual([{ seq: 1, command: pinned }]);
+  });
+
   test('an appended command is still pending after a restart, exactly as written', async () => {
     const j = await open();
     expect(await j.append([command('Ev1', 'Rolled back "release 4812"\nline two')])).toEqual([1]);

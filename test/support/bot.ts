@@ -13,6 +13,8 @@ import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './d
 
 export interface SayOptions {
   as?: string;
+  /** The speaker's platform id, when it is not their name (a Slack user id). */
+  id?: string;
   channel?: string;
   platform?: string;
   eventId?: string;
@@ -70,7 +72,7 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     return firebell.router.dispatch({
       verb,
       text,
-      actor: { platform: o.platform ?? 'test', id: who, name: who },
+      actor: { platform: o.platform ?? 'test', id: o.id ?? who, name: who },
       channel: { platform: o.platform ?? 'test', id: o.channel ?? 'general' },
       eventId: o.eventId ?? `test-${process.pid}-${++eventCounter}`,
       receivedAt: clock.now(),

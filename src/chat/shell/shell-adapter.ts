@@ -77,8 +77,8 @@ export class ShellAdapter implements ChatAdapter {
             eventId,
             receivedAt: this.opts.clock.now(),
           });
-          output.write(renderShellReply(reply));
           if (reply.opened !== undefined) await this.moveInto(reply.opened, `${eventId}-link`);
+          output.write(renderShellReply(reply));
         }
         if (interactive) {
           rl.setPrompt(this.prompt);
