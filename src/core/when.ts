@@ -101,11 +101,18 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+/**
+ * Earliest year accepted. Postgres and PGlite disagree on very old instants (year 0 is refused by
+ * one and stored by the other), and no incident is that old: a year like 0026 is a typo.
+ */
+const FIRST_YEAR = 1900;
+
 /** `2026-03-01`, checked against the calendar (February 2008 has 29 days). */
 export function parseCalendarDate(text: string): Result<CalendarDate> {
   const match = DATE_WORD.exec(text);
   if (!match) return fail('bad_date', `bad date "${text}": use YYYY-MM-DD`);
   const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number];
+  if (year < FIRST_YEAR) return fail('bad_date', `bad date "${text}": the year must be ${FIRST_YEAR} or later`);
   if (month < 1 || month > 12) return fail('bad_date', `bad date "${text}": months run 01-12`);
   if (day < 1) return fail('bad_date', `bad date "${text}": days start at 01`);
   const monthLength = daysInMonth(year, month);

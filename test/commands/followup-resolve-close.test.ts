@@ -36,6 +36,7 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
     test.each([
       ['followup Alert on 502s --due 2026-02-30', '✗ bad due date "2026-02-30": February 2026 has 28 days'],
       ['followup Alert on 502s --due tomorrow', '✗ bad due date "tomorrow": use YYYY-MM-DD'],
+      ['followup Alert on 502s --due 0000-01-01', '✗ bad due date "0000-01-01": the year must be 1900 or later'],
       ['followup --owner sam', '✗ missing text; usage: followup <text> [--owner <user>] [--due <YYYY-MM-DD>]'],
     ])('%s is refused and adds nothing', async (command, error) => {
       expect(await bot.say(command)).toBe(error);

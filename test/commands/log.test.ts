@@ -68,6 +68,13 @@ describe.each(backends)('log and typed entries on $name', (backend) => {
     expect((await bot.record(1)).entries).toHaveLength(1);
   });
 
+  test('a year before 1900 is refused in one line, and nothing is recorded', async () => {
+    expect(await bot.say('log 0000-06-01 00:00 x')).toBe('✗ bad date "0000-06-01": the year must be 1900 or later');
+    expect(await bot.say('log 0099-01-01T00:00Z x')).toBe('✗ bad date "0099-01-01": the year must be 1900 or later');
+    expect(await bot.say('start Old --at "1899-12-31 23:00"')).toBe('✗ bad date "1899-12-31": the year must be 1900 or later');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
   test('an entry with a time but no text is refused', async () => {
     expect(await bot.say('log 23:50')).toBe('✗ missing text; usage: log [<time>] <text>');
   });

@@ -143,6 +143,22 @@ describe('parseWhen: dates with times', () => {
     expect(errorOf(parseWhen(input))).toBe(error);
   });
 
+  test.each([
+    ['0000-06-01 00:00', 'bad_date: bad date "0000-06-01": the year must be 1900 or later'],
+    ['1899-12-31 23:59', 'bad_date: bad date "1899-12-31": the year must be 1900 or later'],
+    ['0026-03-01 10:00', 'bad_date: bad date "0026-03-01": the year must be 1900 or later'],
+    ['0099-01-01T00:00Z', 'bad_date: bad date "0099-01-01": the year must be 1900 or later'],
+    ['0099-01-01T00:00', 'bad_date: bad date "0099-01-01": the year must be 1900 or later'],
+    ['0000-06-01 00:00+01:00', 'bad_date: bad date "0000-06-01": the year must be 1900 or later'],
+  ])('a year before 1900 is refused, in every date form: %s', (input, error) => {
+    expect(errorOf(parseWhen(input))).toBe(error);
+    expect(errorOf(splitLeadingWhen(`${input} x`))).toBe(error);
+  });
+
+  test('1900 itself is accepted', () => {
+    expect(parsed('1900-01-01 00:00')).toMatchObject({ kind: 'local', local: { year: 1900, month: 1, day: 1 } });
+  });
+
   test('a bad date is reported before a missing or bad time', () => {
     expect(errorOf(parseWhen('2026-13-01'))).toBe('bad_date: bad date "2026-13-01": months run 01-12');
     expect(errorOf(parseWhen('2008-02-30 25:00'))).toBe('bad_date: bad date "2008-02-30": February 2008 has 29 days');
