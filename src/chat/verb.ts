@@ -150,7 +150,9 @@ export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope
       // the time grammar does at the start of a timeline entry.
       const fromHere = text.slice(valueStart);
       const split = splitLeadingWhen(fromHere);
-      if (split.ok && split.value.when) {
+      // Else a word it refuses (14:05 IST) would be left over for the text.
+      if (!split.ok) return split;
+      if (split.value.when) {
         const end = valueStart + fromHere.length - split.value.rest.length;
         value = text.slice(valueStart, end).trim();
         while (tokens[i + 1] && tokens[i + 1]!.start < end) i++;

@@ -4,6 +4,7 @@ import {
   formatDateFields,
   formatTimeFields,
   instantsOfLocal,
+  isAmbiguousAbbreviation,
   offsetMillisAt,
   parseZone,
   toLocal,
@@ -199,13 +200,17 @@ function readLeadingTime(words: Word[]): Result<LeadingWhen | null> {
  * (US/Eastern too), a UTC±hh:mm form or a table abbreviation. Single-word IANA links (Japan, GB,
  * Universal) stay prose. A word under a real IANA area, or a UTC± form, that is not a valid zone is
  * an error rather than prose, so a typo like Europe/Berln cannot silently put the time in the
- * incident's zone.
+ * incident's zone; so is an ambiguous abbreviation in capitals (14:05 IST), as --at and --tz
+ * refuse it too. Otherwise it is prose: "14:05 ist kaputt".
  */
 function readZoneWordInText(word: Word | undefined): Result<Zone | null> {
   if (!word) return ok(null);
   const zone = parseZone(word.text);
   if (IANA_AREAS.test(word.text) || UTC_OFFSET_ATTEMPT.test(word.text)) return zone;
-  if (!zone.ok) return ok(null);
+  if (!zone.ok) {
+    const meantAsZone = isAmbiguousAbbreviation(word.text) && word.text === word.text.toUpperCase();
+    return meantAsZone ? zone : ok(null);
+  }
   if (word.text.includes('/')) return zone;
   if (zone.value.fixedOffsetMinutes === null) return ok(null);
   const isEnglishWord = ABBREVIATIONS_THAT_ARE_WORDS.has(word.text.toLowerCase());

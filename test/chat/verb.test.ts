@@ -163,8 +163,11 @@ describe('flags', () => {
     expect(argsOf(start, 'Checkout down --at 2026-03-01 23:40:15')).toMatchObject({ at: '2026-03-01 23:40:15' });
   });
 
-  test('a time flag takes a date alone when no clock time follows, and the next word stays text', () => {
-    expect(argsOf(start, 'Checkout down --at 2026-03-01 overnight')).toEqual({ title: 'Checkout down overnight', at: '2026-03-01' });
+  test('a time flag whose words the time grammar refuses gives its error, rather than leaving them to the text', () => {
+    expect(errorOf(start.bind('Checkout down --at 2026-03-01 overnight'))).toBe('bad_time: a date needs a time: 2026-03-01 HH:MM');
+    expect(errorOf(start.bind('Checkout down --at 23:40 IST'))).toBe(
+      'bad_zone: ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30',
+    );
   });
 
   test('a time flag takes a quoted date and time, a bare clock time, or ISO 8601', () => {

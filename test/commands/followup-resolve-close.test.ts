@@ -85,6 +85,11 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
       expect((await bot.record(1)).incident.resolvedAt).toBeNull();
     });
 
+    test('a time followed by an ambiguous zone abbreviation is refused', async () => {
+      expect(await bot.say('resolve 23:05 IST Fixed')).toBe('✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
+      expect((await bot.record(1)).incident.resolvedAt).toBeNull();
+    });
+
     test('a resolve time before the incident started is refused', async () => {
       expect(await bot.say('resolve 22:30 Fixed')).toMatch(/^✗ /);
       expect((await bot.record(1)).incident.resolvedAt).toBeNull();

@@ -75,6 +75,18 @@ describe.each(backends)('log and typed entries on $name', (backend) => {
     expect((await bot.record(1)).entries).toHaveLength(1);
   });
 
+  test('a time followed by an ambiguous zone abbreviation is refused, not logged as text', async () => {
+    expect(await bot.say('log 23:50 IST deploy')).toBe('✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
+    expect(await bot.say('action 2026-03-01 23:50 SST failed over')).toBe('✗ ambiguous time zone abbreviation "SST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('ordinary words after a time stay text, even one that is an abbreviation in lower case', async () => {
+    expect(await bot.say('log 23:50 is when it broke')).toBe('Logged #2 on INC-1 at 2026-03-01 23:50 Europe/Berlin (+01:00)');
+    expect(await bot.say('log 23:55 ist kaputt')).toBe('Logged #3 on INC-1 at 2026-03-01 23:55 Europe/Berlin (+01:00)');
+    expect((await bot.record(1)).entries.slice(1).map((e) => e.text)).toEqual(['is when it broke', 'ist kaputt']);
+  });
+
   test('an entry with a time but no text is refused', async () => {
     expect(await bot.say('log 23:50')).toBe('✗ missing text; usage: log [<time>] <text>');
   });

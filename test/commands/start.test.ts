@@ -86,6 +86,11 @@ describe.each(backends)('start on $name', (backend) => {
       ['start Checkout down --at 23:40', '✗ 23:40 is in the future (it is 23:10 UTC now)'],
       ['start Checkout down --at "2026-03-02 00:30"', '✗ 2026-03-02 00:30 is in the future (it is 2026-03-01 23:10 UTC now)'],
       ['start Checkout down --at 25:00', '✗ bad time "25:00": hours run 00-23'],
+      ['start Checkout down --at 23:00 IST', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at "23:00 IST"', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at 2026-03-01 23:00 AST', '✗ ambiguous time zone abbreviation "AST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --tz IST', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at 23:00 Europe/Berln', '✗ unknown time zone "Europe/Berln": use an IANA name like Europe/Berlin or an abbreviation like MST or UTC'],
     ])('%s', async (command, error) => {
       expect(await bot.say(command)).toBe(error);
       expect(await incidentRows(bot)).toEqual([]);

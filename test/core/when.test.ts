@@ -325,7 +325,32 @@ describe('splitLeadingWhen', () => {
     expect(splitLeadingWhen('14:05 DB failover')).toMatchObject({ value: { when: { zone: null }, rest: 'DB failover' } });
     expect(splitLeadingWhen('14:05 and/or')).toMatchObject({ value: { when: { zone: null }, rest: 'and/or' } });
     expect(splitLeadingWhen('14:05 US/EU traffic')).toMatchObject({ value: { when: { zone: null }, rest: 'US/EU traffic' } });
-    expect(splitLeadingWhen('14:05 IST standup')).toMatchObject({ value: { when: { zone: null }, rest: 'IST standup' } });
+    expect(splitLeadingWhen('14:05 is when it broke')).toMatchObject({ value: { when: { zone: null }, rest: 'is when it broke' } });
+  });
+
+  test.each(['IST', 'AST', 'SST', 'NST', 'EAT', 'CAT', 'ART'])(
+    'an ambiguous abbreviation in capitals after the time is an error, as --at and --tz make it: %s',
+    (abbreviation) => {
+      const error = `bad_zone: ambiguous time zone abbreviation "${abbreviation}": use an IANA name like Europe/Berlin or an offset like UTC+05:30`;
+      expect(errorOf(splitLeadingWhen(`14:05 ${abbreviation} deploy`))).toBe(error);
+      expect(errorOf(splitLeadingWhen(`2026-03-01 14:05 ${abbreviation} deploy`))).toBe(error);
+      expect(errorOf(splitLeadingWhen(`2026-03-01T14:05 ${abbreviation}`))).toBe(error);
+      expect(errorOf(parseWhen(`14:05 ${abbreviation}`))).toBe(error);
+    },
+  );
+
+  test.each(['14:05 ist kaputt', '14:05 Ist das so?', '14:05 cat pictures down', '14:05 Art team paged', '14:05 Sst'])(
+    'an ambiguous abbreviation not in capitals is prose: %j',
+    (input) => {
+      expect(splitLeadingWhen(input)).toMatchObject({ ok: true, value: { when: { zone: null }, rest: input.slice(6) } });
+    },
+  );
+
+  test('after an instant, an ambiguous abbreviation is prose: the instant has its offset', () => {
+    expect(splitLeadingWhen('2026-03-01T14:05Z IST team paged')).toMatchObject({
+      ok: true,
+      value: { when: { kind: 'instant' }, rest: 'IST team paged' },
+    });
   });
 
   test.each([
