@@ -67,6 +67,13 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
       expect((await bot.record(1)).entries.at(-1)).toMatchObject({ kind: 'status', text: 'Status resolved: This incident has been resolved.' });
     });
 
+    test('a time in an abbreviation is shown as typed, with the offset it meant', async () => {
+      expect(await bot.say('resolve 17:05 CST Fixed')).toBe(
+        'INC-1 resolved at 2026-03-01 23:05 UTC (17:05 CST, UTC-06:00). `close` it when the follow-ups are in, to export the postmortem draft.',
+      );
+      expect((await bot.record(1)).incident.resolvedAt?.toISOString()).toBe('2026-03-01T23:05:00.000Z');
+    });
+
     test('a message alone resolves it now', async () => {
       await bot.say('resolve Checkout is working normally again');
       const { incident, statusUpdates } = await bot.record(1);

@@ -26,6 +26,24 @@ describe.each(backends)('log and typed entries on $name', (backend) => {
     expect(await bot.say('log 23:52 Rolled back release 4812')).toBe('Logged #2 on INC-1 at 2026-03-01 23:52 Europe/Berlin (+01:00)');
   });
 
+  test('a time typed in another zone is shown as typed too, with the offset that zone meant', async () => {
+    expect(await bot.say('log 15:50 MST Deploy paused')).toBe('Logged #2 on INC-1 at 2026-03-01 23:50 Europe/Berlin (+01:00; 15:50 MST, UTC-07:00)');
+    expect(await bot.say('action 2026-03-01 22:55 UTC Failed over')).toBe(
+      'Logged action #3 on INC-1 at 2026-03-01 23:55 Europe/Berlin (+01:00; 22:55 UTC)',
+    );
+    expect(await bot.say('log 2026-03-01 17:05 CST Rolled back')).toBe(
+      'Logged #4 on INC-1 at 2026-03-02 00:05 Europe/Berlin (+01:00; 2026-03-01 17:05 CST, UTC-06:00)',
+    );
+    expect(await bot.say('log 23:59 Europe/Berlin same zone, nothing to add')).toBe('Logged #5 on INC-1 at 2026-03-01 23:59 Europe/Berlin (+01:00)');
+    const { entries } = await bot.record(1);
+    expect(entries.slice(1).map((e) => [e.id, e.occurredAt.toISOString(), e.text]).sort()).toEqual([
+      [2, '2026-03-01T22:50:00.000Z', 'Deploy paused'],
+      [3, '2026-03-01T22:55:00.000Z', 'Failed over'],
+      [4, '2026-03-01T23:05:00.000Z', 'Rolled back'],
+      [5, '2026-03-01T22:59:00.000Z', 'same zone, nothing to add'],
+    ]);
+  });
+
   test('a bare 00:05 typed after 23:52 lands on the next day', async () => {
     await bot.say('log 23:52 Rolled back release 4812');
     expect(await bot.say('log 00:05 Error rate falling')).toBe('Logged #3 on INC-1 at 2026-03-02 00:05 Europe/Berlin (+01:00)');
