@@ -61,7 +61,7 @@ describe.each(backends)('the command router on $name', (backend) => {
     test('a status message and an edit count characters the same way', async () => {
       // 2,100 emoji are 4,200 UTF-16 units: under the command limit, over the text limit if miscounted.
       expect(await bot.say(`status monitoring ${'🚒'.repeat(2_100)}`)).toBe(`INC-1 status is now monitoring: ${'🚒'.repeat(2_100)}`);
-      expect(await bot.say(`edit #1 ${'🧯'.repeat(2_100)}`)).toBe(`Entry #1 now reads: ${'🧯'.repeat(2_100)}`);
+      expect(await bot.say(`edit #1 ${'🧯'.repeat(2_100)}`)).toBe(`Entry #1 of INC-1 now reads: ${'🧯'.repeat(2_100)}`);
       expect(await bot.say(`status monitoring ${'🚒'.repeat(4_001)}`)).toBe('✗ public message is too long (4,001 characters; the limit is 4,000)');
     });
   });
