@@ -165,7 +165,12 @@ export class CommandExecutor {
   /** Queues commands found unsettled in the journal at start-up; their replies arrive late. */
   replay(records: { seq: number; command: Command }[]): void {
     for (const r of records) {
-      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), late: true, settle: (o) => this.settleLate(r.command, o) });
+      // A duplicate here was mostly answered before the restart (settled marks are written
+      // lazily): answering it again would repeat a reply.
+      const settle = (o: Outcome) => {
+        if (!o.duplicate) this.replyLate(r.command, o.reply);
+      };
+      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), late: true, settle });
     }
   }
 
@@ -408,7 +413,9 @@ export class CommandExecutor {
       if (!job.late) {
         job.settle({ reply: queuedReply(), notices: [], duplicate: false });
         job.late = true;
-        job.settle = (o) => this.settleLate(job.command, o);
+        // Even a duplicate: its commit landed but the answer was lost with the connection, so
+        // the reply recorded with the event is news to someone who was told "queued".
+        job.settle = (o) => this.replyLate(job.command, o.reply);
       }
       this.backlog.push(job);
     }
@@ -433,11 +440,10 @@ export class CommandExecutor {
     this.retryTimer.unref();
   }
 
-  private settleLate(command: Command, outcome: Outcome): void {
-    if (outcome.duplicate) return;
+  private replyLate(command: Command, answer: Reply): void {
     const { invocation: inv } = command;
     this.deps
-      .replyLate({ channel: inv.channel, invocation: { verb: inv.verb, text: inv.text, actor: inv.actor }, reply: outcome.reply })
+      .replyLate({ channel: inv.channel, invocation: { verb: inv.verb, text: inv.text, actor: inv.actor }, reply: answer })
       .catch((err: unknown) => this.deps.log.error({ err, eventId: inv.eventId }, 'late reply failed'));
   }
 

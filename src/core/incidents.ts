@@ -2,7 +2,7 @@ import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { incidentRef, type Incident, type Role, type StatusState } from './model.ts';
 import { resolveIncidentTime, zoneOf } from './incident-time.ts';
-import { writeEntry } from './timeline.ts';
+import { statusEntryText, writeEntry } from './timeline.ts';
 import { resolveWhen, type When } from './when.ts';
 import { formatLocalDateTime, parseZone } from './zone.ts';
 
@@ -107,7 +107,7 @@ export async function postStatus(
 ): Promise<Result<Incident>> {
   const open = requireOpen(incident);
   if (!open.ok) return open;
-  const entry = await writeEntry(ctx, incident.id, 'status', `Status ${state}: ${message}`, occurredAt);
+  const entry = await writeEntry(ctx, incident.id, 'status', statusEntryText(state, message), occurredAt);
   await ctx.store.statusUpdates.insert({
     incidentId: incident.id,
     state,

@@ -116,6 +116,12 @@ describe.each(backends)('start on $name', (backend) => {
       expect(await incidentRows(bot)).toEqual([]);
       expect(await bot.say(`start ${'y'.repeat(200)}`)).toMatch(/^INC-1 opened: y{200} · SEV3 · /);
     });
+
+    test('a title of 200 emoji is 200 characters and accepted; 201 are refused as 201', async () => {
+      expect(await bot.say(`start ${'🔥'.repeat(201)}`)).toBe('✗ title is too long (201 characters; the limit is 200)');
+      expect(await incidentRows(bot)).toEqual([]);
+      expect(await bot.say(`start ${'🔥'.repeat(200)}`)).toMatch(/^INC-1 opened: (🔥){200} · SEV3 · /u);
+    });
   });
 });
 
