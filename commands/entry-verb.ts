@@ -28,7 +28,7 @@ export function entryVerb(kind: TypedEntryKind, name: string, help: string, alia
       return reply.ok([
         `${what} `,
         strong(`#${r.value.id}`),
-        ` on ${incidentRef(ctx.incident.id)} at ${formatInstant(r.value.occurredAt, zoneOf(ctx.incident))}`,
+        ` on ${incidentRef(ctx.incident.id)} at ${formatInstant(r.value.occurredAt, zoneOf(ctx.incident), entry.when)}`,
       ]);
     },
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { echoWord } from '../src/chat/arguments.ts';
 import { code, reply } from '../src/chat/reply.ts';
 import { defineVerb, findVerb } from '../src/chat/verb.ts';
 
@@ -13,7 +14,7 @@ export default defineVerb({
   async run({ verb }, ctx) {
     if (verb) {
       const v = findVerb(ctx.verbs, verb);
-      if (!v) return reply.error(`unknown command "${verb}": try \`help\``);
+      if (!v) return reply.error(`unknown command "${echoWord(verb)}": try \`help\``);
       const aliases = v.aliases.length > 0 ? ` (also: ${v.aliases.join(', ')})` : '';
       return reply.ok([code(v.usage), aliases], v.help);
     }

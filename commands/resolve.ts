@@ -23,7 +23,7 @@ export default defineVerb({
     const at = r.value.resolvedAt ?? ctx.now;
     return reply.ok([
       strong(incidentRef(ctx.incident.id)),
-      ` resolved at ${formatInstant(at, zoneOf(ctx.incident))}. \`close\` it when the follow-ups are in, to export the postmortem draft.`,
+      ` resolved at ${formatInstant(at, zoneOf(ctx.incident), update.when)}. \`close\` it when the follow-ups are in, to export the postmortem draft.`,
     ]);
   },
 });

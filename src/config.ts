@@ -26,6 +26,14 @@ const url = (schemes: readonly string[], example: string) =>
       { error: `expected a URL like ${example}` },
     );
 
+// pino's levels are lower case; operators write INFO as often as info.
+const logLevel = z.string().transform((v, ctx): (typeof LOG_LEVELS)[number] => {
+  const level = LOG_LEVELS.find((l) => l === v.trim().toLowerCase());
+  if (level) return level;
+  ctx.issues.push({ code: 'custom', message: `expected one of ${LOG_LEVELS.join(', ')}, got "${v}"`, input: v });
+  return z.NEVER;
+});
+
 const zone = z.string().transform((v, ctx): Zone => {
   const parsed = parseZone(v);
   if (parsed.ok) return parsed.value;
@@ -43,7 +51,7 @@ const schema = z.object({
   HTTP_PORT: port.default(3000),
   PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
   FIREBELL_TZ: zone.default(() => UTC_ZONE),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: (iss) => `expected one of ${LOG_LEVELS.join(', ')}, got "${String(iss.input)}"` }).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
 });
 
 export type Config = z.output<typeof schema>;

@@ -64,7 +64,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { clock, log } = io;
   const dataDir = resolve(config.DATA_DIR);
   const db = await openDatabase(config, log);
-  const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'));
+  const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'), { log, clock });
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
   const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];

@@ -55,6 +55,12 @@ describe('loadConfig', () => {
     expect(configOf(loadConfig({ FIREBELL_TZ: 'mst' })).FIREBELL_TZ).toEqual({ name: 'MST', fixedOffsetMinutes: -420 });
   });
 
+  test('LOG_LEVEL is read in any case, with spaces around it', () => {
+    expect(configOf(loadConfig({ LOG_LEVEL: 'INFO' })).LOG_LEVEL).toBe('info');
+    expect(configOf(loadConfig({ LOG_LEVEL: ' Debug ' })).LOG_LEVEL).toBe('debug');
+    expect(problemsOf(loadConfig({ LOG_LEVEL: 'LOUD' }))).toEqual(['LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "LOUD"']);
+  });
+
   test('HTTP_PORT=0 is allowed: it turns the HTTP server off', () => {
     expect(configOf(loadConfig({ HTTP_PORT: '0' })).HTTP_PORT).toBe(0);
   });

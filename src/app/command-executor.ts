@@ -222,8 +222,13 @@ export class CommandExecutor {
       }
       await this.runBatch(waiting.slice(i, i + this.maxBatch));
     }
-    if (this.backlog.length === 0) await this.compactJournal();
-    return this.backlog.length === 0;
+    if (this.backlog.length > 0) return false;
+    // Caught up, whoever asked: a retry still scheduled from the outage has nothing left to do.
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAttempt = 0;
+    await this.compactJournal();
+    return true;
   }
 
   /** Makes the journal's contents durable in the database, then starts the journal afresh. */

@@ -6,13 +6,38 @@ import { parseWhen, splitLeadingWhen, type When } from '../core/when.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * Characters as a person counts them (Unicode code points): an emoji is one, not the two UTF-16
+ * units `length` counts. Walks the string instead of spreading it, so ASCII text costs no allocation.
+ */
+export function countCharacters(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/** Longest word a reply echoes back whole: enough to spot a typo, not a pasted paragraph. */
+const MAX_ECHOED_WORD = 32;
+
+/** A word the user typed, as an error quotes it: on one line and cut short when long. */
+export function echoWord(word: string): string {
+  const oneLine = word.replace(/\s+/g, ' ');
+  if (countCharacters(oneLine) <= MAX_ECHOED_WORD) return oneLine;
+  return `${[...oneLine].slice(0, MAX_ECHOED_WORD).join('')}…`;
+}
+
 export function freeText(label: string, max = MAX_TEXT_LENGTH) {
   return z
     .string()
     .trim()
     .min(1, `missing ${label}`)
-    .max(max, {
-      error: (iss) => `${label} is too long (${count(String(iss.input).length)} characters; the limit is ${count(max)})`,
+    .refine((v) => countCharacters(v) <= max, {
+      error: (iss) => `${label} is too long (${count(countCharacters(String(iss.input)))} characters; the limit is ${count(max)})`,
     });
 }
 
@@ -21,12 +46,12 @@ export function oneOf<const T extends readonly [string, ...string[]]>(label: str
   return z
     .string()
     .transform((v) => aliases[v.toLowerCase()] ?? v.toLowerCase())
-    .pipe(z.enum(values, { error: (iss) => `bad ${label} "${String(iss.input)}": use ${list}` }));
+    .pipe(z.enum(values, { error: (iss) => `bad ${label} "${echoWord(String(iss.input))}": use ${list}` }));
 }
 
 export const severity = z
   .string()
-  .regex(/^(sev)?[1-4]$/i, { error: (iss) => `bad severity "${String(iss.input)}": use 1-4 (1 is the most severe)` })
+  .regex(/^(sev)?[1-4]$/i, { error: (iss) => `bad severity "${echoWord(String(iss.input))}": use 1-4 (1 is the most severe)` })
   .transform((v) => Number(v.slice(-1)));
 
 /** A time given on its own, e.g. `--at "2026-03-01 23:40"`. */
@@ -59,15 +84,15 @@ export function timedText(label: string, options: { textRequired: boolean } = { 
 /** A timeline entry's id as shown: `42` or `#42`. */
 export const entryId = z
   .string()
-  .regex(/^#?\d{1,9}$/, { error: (iss) => `bad entry "${String(iss.input)}": use the number shown beside it, e.g. #42` })
+  .regex(/^#?\d{1,9}$/, { error: (iss) => `bad entry "${echoWord(String(iss.input))}": use the number shown beside it, e.g. #42` })
   .transform((v) => Number(v.replace('#', '')));
 
 /** A person, as each platform lets people write one: `dana`, `@dana`, `<@U123ABC|dana>`. */
 export function person(label: string) {
   return z.string().transform((v, ctx): PersonRef => {
-    const parsed = parsePersonRef(v, label);
-    if (parsed.ok) return parsed.value;
-    ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+    const parsed = parsePersonRef(v);
+    if (parsed) return parsed;
+    ctx.issues.push({ code: 'custom', message: `bad ${label} "${echoWord(v)}": one name, e.g. dana or @dana`, input: v });
     return z.NEVER;
   });
 }

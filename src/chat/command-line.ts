@@ -58,10 +58,11 @@ export function tokenize(text: string): Token[] {
 
 /**
  * Chat text made safe to store and to echo: CR LF and CR become LF, NUL and other control
- * characters (which no one types on purpose) are dropped; tabs and newlines stay.
+ * characters (which no one types on purpose) are dropped; tabs and newlines stay. C1 controls go
+ * too: some terminals read U+009B as the start of an escape sequence, as they read ESC [.
  */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /** `verb rest…` from the text after a platform's prefix (`/incident`, `!incident`, `firebell:`). */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { JournalRecord } from '../store/journal.ts';
 import type { CommandExecutor } from '../app/command-executor.ts';
+import { countCharacters, echoWord } from './arguments.ts';
 import { cleanText } from './command-line.ts';
 import { reply } from './reply.ts';
 import type { Invocation, Reply } from './types.ts';
@@ -22,12 +23,13 @@ export class CommandRouter {
   ) {}
 
   async dispatch(raw: Invocation): Promise<Reply> {
-    const inv = { ...raw, verb: raw.verb.toLowerCase(), text: cleanText(raw.text) };
+    const inv = { ...raw, verb: cleanText(raw.verb).toLowerCase(), text: cleanText(raw.text) };
     const fromAdapter = inv.payload !== undefined;
     const verb = findVerb(this.verbs, inv.verb, { internal: fromAdapter });
-    if (!verb) return reply.error(`unknown command "${inv.verb}": try \`help\``);
-    if (inv.text.length > MAX_COMMAND_LENGTH) {
-      return reply.error(`that command is too long (${inv.text.length.toLocaleString('en-US')} characters; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')})`);
+    if (!verb) return reply.error(`unknown command "${echoWord(inv.verb)}": try \`help\``);
+    const length = countCharacters(inv.text);
+    if (length > MAX_COMMAND_LENGTH) {
+      return reply.error(`that command is too long (${length.toLocaleString('en-US')} characters; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')})`);
     }
     const bound = bindInvocation(verb, inv);
     if (!bound.ok) return reply.error(bound.error.message);

@@ -108,16 +108,36 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
   };
 }
 
-const STRICT_INCIDENT_REF = /^inc-(\d{1,9})$/i;
+const INCIDENT_REF = /^inc-(\d+)$/i;
+/**
+ * A first word that can only be meant as an incident: INC then a digit, a dash, or a separator and
+ * a digit (INC1, INC-, INC-1x, inc_3, INC#3). Words like incident, Inc. or increase are text.
+ */
+const MEANT_AS_INCIDENT_REF = /^inc(?:\d|[-\u2010-\u2015\u2212]|[_#:./]+\d)/i;
+/** incidents.id is a Postgres int: a larger number cannot name one (and would fail the query). */
+const MAX_INCIDENT_ID = 2_147_483_647;
+
+/** `INC-3` → 3; null when the word is not meant as an incident; an error when it is but is not valid. */
+function readIncidentRef(word: string): Result<number> | null {
+  const ref = INCIDENT_REF.exec(word);
+  if (ref) {
+    const id = Number(ref[1]);
+    return id <= MAX_INCIDENT_ID ? ok(id) : fail('unknown_incident', `${word.toUpperCase()} does not exist`);
+  }
+  if (!MEANT_AS_INCIDENT_REF.test(word)) return null;
+  return fail('bad_argument', `bad incident reference "${word}": use INC-<number>, e.g. INC-3`);
+}
 
 /** Fills the verb's argument object from the typed text, then validates it with the verb's schema. */
 export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope: string }, text: string): Result<BoundArguments> {
   const tokens = tokenize(text);
   let incidentId: number | null = null;
   const firstWord = tokens[0];
-  const explicitRef = firstWord && !firstWord.quoted ? STRICT_INCIDENT_REF.exec(firstWord.value) : null;
-  if (spec.scope === 'incident' && explicitRef) {
-    incidentId = Number(explicitRef[1]);
+  // Quoted, the first word is text.
+  const explicitRef = spec.scope === 'incident' && firstWord && !firstWord.quoted ? readIncidentRef(firstWord.value) : null;
+  if (explicitRef) {
+    if (!explicitRef.ok) return explicitRef;
+    incidentId = explicitRef.value;
     tokens.shift();
   }
 
@@ -167,7 +187,9 @@ export function bindArguments<S extends z.ZodObject>(spec: VerbBase<S> & { scope
       // the time grammar does at the start of a timeline entry.
       const fromHere = text.slice(valueStart);
       const split = splitLeadingWhen(fromHere);
-      if (split.ok && split.value.when) {
+      // Else a word it refuses (14:05 IST) would be left over for the text.
+      if (!split.ok) return split;
+      if (split.value.when) {
         const end = valueStart + fromHere.length - split.value.rest.length;
         value = text.slice(valueStart, end).trim();
         while (tokens[i + 1] && tokens[i + 1]!.start < end) i++;

@@ -2,9 +2,9 @@ import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { incidentRef, type Incident, type Role, type StatusState } from './model.ts';
 import { resolveIncidentTime, zoneOf } from './incident-time.ts';
-import type { IncidentChange } from './notices.ts';
+import { notifyIncidentUpdated } from './incident-notices.ts';
 import { personKey, type Actor } from './people.ts';
-import { writeEntry } from './timeline.ts';
+import { statusEntryText, writeEntry } from './timeline.ts';
 import { resolveWhen, type When } from './when.ts';
 import { formatLocalDateTime, parseZone } from './zone.ts';
 
@@ -94,12 +94,6 @@ async function lockOpen(ctx: CoreContext, snapshot: Incident): Promise<Result<In
     : ok(incident);
 }
 
-/** Tells the chat platforms, so topics and pinned summaries follow the change. */
-async function notifyUpdated(ctx: CoreContext, incident: Incident, change: IncidentChange): Promise<void> {
-  const commander = (await ctx.store.roles.list(incident.id)).find((r) => r.role === 'commander');
-  ctx.notify({ kind: 'incident_updated', incident, change, commander: commander ? { name: commander.holder, id: commander.holderId } : null });
-}
-
 export async function changeSeverity(ctx: CoreContext, snapshot: Incident, severity: number): Promise<Result<Incident>> {
   const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
@@ -110,7 +104,7 @@ export async function changeSeverity(ctx: CoreContext, snapshot: Incident, sever
   await ctx.store.incidents.setSeverity(incident.id, severity);
   await writeEntry(ctx, incident.id, 'severity', `Severity changed from SEV${incident.severity} to SEV${severity}`);
   const changed = { ...incident, severity };
-  await notifyUpdated(ctx, changed, 'severity');
+  await notifyIncidentUpdated(ctx, changed, 'severity');
   return ok(changed);
 }
 
@@ -127,7 +121,7 @@ export async function assignRole(ctx: CoreContext, snapshot: Incident, role: Rol
     assignedAt: ctx.now,
   });
   await writeEntry(ctx, incident.id, 'role', `${holder.name} is ${role}`);
-  await notifyUpdated(ctx, incident, 'role');
+  await notifyIncidentUpdated(ctx, incident, 'role');
   return ok(incident);
 }
 
@@ -141,7 +135,7 @@ export async function postStatus(
   const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
   const incident = open.value;
-  const entry = await writeEntry(ctx, incident.id, 'status', `Status ${state}: ${message}`, occurredAt);
+  const entry = await writeEntry(ctx, incident.id, 'status', statusEntryText(state, message), occurredAt);
   await ctx.store.statusUpdates.insert({
     incidentId: incident.id,
     state,
@@ -155,7 +149,7 @@ export async function postStatus(
   const resolvedAt = state === 'resolved' ? (incident.resolvedAt ?? occurredAt) : null;
   await ctx.store.incidents.setState(incident.id, state, resolvedAt);
   const changed = { ...incident, state, resolvedAt };
-  await notifyUpdated(ctx, changed, 'status');
+  await notifyIncidentUpdated(ctx, changed, 'status');
   return ok(changed);
 }
 

@@ -1,5 +1,3 @@
-import { fail, ok, type Result } from './errors.ts';
-
 /**
  * A person as a chat platform knows them: a stable id there (a Slack user id; an IRC account, else
  * the nick; the shell's user) and the name shown at the time. Names change and collide; ids do not,
@@ -31,14 +29,13 @@ const PLAIN_NAME = /^@?([^\s@<>|]{1,80})$/;
 
 /**
  * A person typed as a command argument, the way each platform lets people write one: `dana`,
- * `@dana`, Slack's `<@U123ABC>` and `<@U123ABC|dana>`, an IRC nick.
+ * `@dana`, Slack's `<@U123ABC>` and `<@U123ABC|dana>`, an IRC nick. Null when it is not one person.
  */
-export function parsePersonRef(text: string, label: string): Result<PersonRef> {
+export function parsePersonRef(text: string): PersonRef | null {
   const mention = SLACK_MENTION.exec(text);
-  if (mention) return ok({ platform: 'slack', id: mention[1]!, name: mention[2] ?? mention[1]! });
+  if (mention) return { platform: 'slack', id: mention[1]!, name: mention[2] ?? mention[1]! };
   const plain = PLAIN_NAME.exec(text);
-  if (!plain) return fail('bad_argument', `bad ${label} "${text}": one name, e.g. dana or @dana`);
-  return ok({ platform: null, id: null, name: plain[1]! });
+  return plain ? { platform: null, id: null, name: plain[1]! } : null;
 }
 
 /**

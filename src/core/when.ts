@@ -4,6 +4,7 @@ import {
   formatDateFields,
   formatTimeFields,
   instantsOfLocal,
+  isAmbiguousAbbreviation,
   offsetMillisAt,
   parseZone,
   toLocal,
@@ -101,11 +102,18 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+/**
+ * Earliest year accepted. Postgres and PGlite disagree on very old instants (year 0 is refused by
+ * one and stored by the other), and no incident is that old: a year like 0026 is a typo.
+ */
+const FIRST_YEAR = 1900;
+
 /** `2026-03-01`, checked against the calendar (February 2008 has 29 days). */
 export function parseCalendarDate(text: string): Result<CalendarDate> {
   const match = DATE_WORD.exec(text);
   if (!match) return fail('bad_date', `bad date "${text}": use YYYY-MM-DD`);
   const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number];
+  if (year < FIRST_YEAR) return fail('bad_date', `bad date "${text}": the year must be ${FIRST_YEAR} or later`);
   if (month < 1 || month > 12) return fail('bad_date', `bad date "${text}": months run 01-12`);
   if (day < 1) return fail('bad_date', `bad date "${text}": days start at 01`);
   const monthLength = daysInMonth(year, month);
@@ -192,13 +200,17 @@ function readLeadingTime(words: Word[]): Result<LeadingWhen | null> {
  * (US/Eastern too), a UTC±hh:mm form or a table abbreviation. Single-word IANA links (Japan, GB,
  * Universal) stay prose. A word under a real IANA area, or a UTC± form, that is not a valid zone is
  * an error rather than prose, so a typo like Europe/Berln cannot silently put the time in the
- * incident's zone.
+ * incident's zone; so is an ambiguous abbreviation in capitals (14:05 IST), as --at and --tz
+ * refuse it too. Otherwise it is prose: "14:05 ist kaputt".
  */
 function readZoneWordInText(word: Word | undefined): Result<Zone | null> {
   if (!word) return ok(null);
   const zone = parseZone(word.text);
   if (IANA_AREAS.test(word.text) || UTC_OFFSET_ATTEMPT.test(word.text)) return zone;
-  if (!zone.ok) return ok(null);
+  if (!zone.ok) {
+    const meantAsZone = isAmbiguousAbbreviation(word.text) && word.text === word.text.toUpperCase();
+    return meantAsZone ? zone : ok(null);
+  }
   if (word.text.includes('/')) return zone;
   if (zone.value.fixedOffsetMinutes === null) return ok(null);
   const isEnglishWord = ABBREVIATIONS_THAT_ARE_WORDS.has(word.text.toLowerCase());

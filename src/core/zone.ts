@@ -93,17 +93,26 @@ export function parseZone(input: string): Result<Zone> {
   const offsetForm = UTC_OFFSET_FORM.exec(text);
   if (offsetForm) return parseUtcOffsetForm(text, offsetForm);
   if (!IANA_NAME_SHAPE.test(text)) return unknownZone(text);
-  const isShort = SHORT_NAME.test(text);
-  const tzdbShortName = isShort ? TZDB_SHORT_NAME_BY_LOWERCASE.get(text.toLowerCase()) : undefined;
-  const name = canonicalIanaName(tzdbShortName ?? text);
-  if (name === null) return unknownZone(text);
-  if (isShort && tzdbShortName === undefined) {
+  if (isAmbiguousAbbreviation(text)) {
     return fail(
       'bad_zone',
       `ambiguous time zone abbreviation "${text}": use an IANA name like Europe/Berlin or an offset like UTC+05:30`,
     );
   }
+  const name = canonicalIanaName(TZDB_SHORT_NAME_BY_LOWERCASE.get(text.toLowerCase()) ?? text);
+  if (name === null) return unknownZone(text);
   return ok({ name, fixedOffsetMinutes: null });
+}
+
+/** A short name ICU knows but firebell refuses to guess at: IST, AST, SST, NST, … in any case. */
+export function isAmbiguousAbbreviation(input: string): boolean {
+  const text = input.trim();
+  return (
+    SHORT_NAME.test(text) &&
+    !ABBREVIATION_OFFSET_MINUTES.has(text.toUpperCase()) &&
+    !TZDB_SHORT_NAME_BY_LOWERCASE.has(text.toLowerCase()) &&
+    canonicalIanaName(text) !== null
+  );
 }
 
 function parseUtcOffsetForm(text: string, match: RegExpExecArray): Result<Zone> {

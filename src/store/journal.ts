@@ -1,34 +1,59 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
 import { fsyncPath } from './fsync.ts';
 
-interface JournaledActor {
-  platform: string;
-  id: string;
-  name: string;
-}
+const seqSchema = z.number().int().positive();
+
+const actorSchema = z.object({ platform: z.string().optional(), id: z.string(), name: z.string() });
+
+const journaledCommandSchema = z
+  .object({
+    verb: z.string().min(1),
+    text: z.string(),
+    payload: z.unknown().optional(),
+    actor: actorSchema,
+    attribution: z.object({ author: actorSchema, at: z.iso.datetime({ offset: true }) }).optional(),
+    channel: z.object({ platform: z.string(), id: z.string() }),
+    eventId: z.string().min(1),
+    idempotencyKey: z.string().min(1).optional(),
+    replyTo: z.record(z.string(), z.string()).optional(),
+    receivedAt: z.iso.datetime({ offset: true }),
+  })
+  // Journals written before people carried their platform: a person is from where they wrote.
+  .transform(({ actor, attribution, ...c }) => ({
+    ...c,
+    actor: { ...actor, platform: actor.platform ?? c.channel.platform },
+    ...(attribution ? { attribution: { ...attribution, author: { ...attribution.author, platform: attribution.author.platform ?? c.channel.platform } } } : {}),
+  }));
 
 /** A command as it arrived, with everything needed to run it again later, exactly as it came. */
-export interface JournaledCommand {
-  verb: string;
-  text: string;
-  payload?: unknown;
-  actor: JournaledActor;
-  attribution?: { author: JournaledActor; at: string };
-  channel: { platform: string; id: string };
-  eventId: string;
-  idempotencyKey?: string;
-  replyTo?: Record<string, string>;
-  receivedAt: string;
-}
+export type JournaledCommand = z.output<typeof journaledCommandSchema>;
 
 export interface JournalRecord {
   seq: number;
   command: JournaledCommand;
 }
 
-type Line = { s: number; c: JournaledCommand } | { d: number[] };
+const commandLineSchema = z.object({ s: seqSchema, c: journaledCommandSchema });
+const settledLineSchema = z.object({ d: z.array(seqSchema) });
+
+type Line = z.infer<typeof commandLineSchema> | z.infer<typeof settledLineSchema>;
+
+export interface JournalOptions {
+  /** Lines that cannot be read are reported here, each with its line number. */
+  log: Logger;
+  /** Stamps the lines set aside. */
+  clock: Clock;
+}
+
+/** Where lines that cannot be read are kept, beside the journal: compacting the journal never touches it. */
+export function unreadableLinesPath(journalPath: string): string {
+  return join(dirname(journalPath), 'unreadable.jsonl');
+}
 
 /**
  * The local, append-only, fsync'd record of every command that changes something (DESIGN §1:
@@ -57,50 +82,41 @@ export class CommandJournal {
     this.sizeBytes = sizeBytes;
   }
 
-  static async open(path: string): Promise<CommandJournal> {
+  /**
+   * Reads what is pending. A line that cannot be read (power lost mid-write, a disk error, a hand
+   * edit) must not keep the bot from starting (DESIGN §1, lesson 4): it is moved to the set-aside
+   * file, logged with its line number, and the rest is replayed. A torn last line (no end of line)
+   * was never acknowledged, so it is cut off instead.
+   */
+  static async open(path: string, options: JournalOptions): Promise<CommandJournal> {
     await mkdir(dirname(path), { recursive: true });
-    let text = '';
+    let bytes = Buffer.alloc(0);
     try {
-      text = await readFile(path, 'utf8');
+      bytes = await readFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    const pending = new Map<number, JournaledCommand>();
-    let maxSeq = 0;
-    // Bytes of whole, readable lines: anything after them is cut off before appending again.
-    let wholeBytes = 0;
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i]!;
-      const complete = i < lines.length - 1;
-      if (raw === '') {
-        if (complete) wholeBytes += 1;
-        continue;
+    const scan = scanJournal(bytes);
+    let sizeBytes = scan.wholeBytes;
+    if (scan.unreadable.length > 0) {
+      // Set aside (and synced) before the journal is rewritten without them: a crash in between
+      // only sets them aside twice.
+      await setAside(path, scan.unreadable, options.clock.now());
+      for (const u of scan.unreadable) {
+        options.log.error(
+          { journal: path, line: u.lineNumber, reason: u.reason },
+          `journal line ${u.lineNumber} is unreadable (${u.reason}); set aside in ${unreadableLinesPath(path)}`,
+        );
       }
-      let parsed: Line;
-      try {
-        if (!complete) throw new Error('no end of line');
-        parsed = JSON.parse(raw) as Line;
-      } catch (err) {
-        // Only the last line can be torn (power lost mid-write); it was never acknowledged.
-        if (i >= lines.length - 2) break;
-        throw new Error(`${path}: line ${i + 1} is damaged: ${(err as Error).message}`);
-      }
-      wholeBytes += Buffer.byteLength(raw) + 1;
-      if ('s' in parsed) {
-        pending.set(parsed.s, parsed.c);
-        maxSeq = Math.max(maxSeq, parsed.s);
-      } else {
-        for (const s of parsed.d) pending.delete(s);
-      }
+      sizeBytes = await rewrite(path, scan.readable);
     }
     const fh = await openForAppend(path);
-    if (wholeBytes < Buffer.byteLength(text)) {
-      await fh.truncate(wholeBytes);
+    if (sizeBytes < (await fh.stat()).size) {
+      await fh.truncate(sizeBytes);
       await fh.sync();
     }
     await fsyncPath(dirname(path));
-    return new CommandJournal(path, fh, pending, maxSeq + 1, wholeBytes);
+    return new CommandJournal(path, fh, scan.pending, scan.maxSeq + 1, sizeBytes);
   }
 
   /** Commands written but not yet settled, oldest first. */
@@ -219,6 +235,127 @@ export class CommandJournal {
     this.settledBuffer = [];
     return line;
   }
+}
+
+interface UnreadableLine {
+  lineNumber: number;
+  raw: Buffer;
+  reason: string;
+}
+
+interface JournalScan {
+  pending: Map<number, JournaledCommand>;
+  maxSeq: number;
+  /** Bytes up to the end of the last complete line: a torn line after them is cut off. */
+  wholeBytes: number;
+  /** Each readable line, with its end of line. */
+  readable: Buffer[];
+  unreadable: UnreadableLine[];
+}
+
+function scanJournal(bytes: Buffer): JournalScan {
+  const scan: JournalScan = { pending: new Map(), maxSeq: 0, wholeBytes: 0, readable: [], unreadable: [] };
+  let start = 0;
+  for (let lineNumber = 1; ; lineNumber++) {
+    const end = bytes.indexOf(0x0a, start);
+    // Only the last line can be torn (power lost mid-write); it was never acknowledged.
+    if (end === -1) break;
+    const raw = bytes.subarray(start, end);
+    const withEndOfLine = bytes.subarray(start, end + 1);
+    start = end + 1;
+    scan.wholeBytes = start;
+    if (raw.length === 0) continue;
+    const read = readLine(raw);
+    if (!read.ok) {
+      scan.unreadable.push({ lineNumber, raw, reason: read.reason });
+      continue;
+    }
+    scan.readable.push(withEndOfLine);
+    const line = read.line;
+    if ('s' in line) {
+      scan.pending.set(line.s, line.c);
+      scan.maxSeq = Math.max(scan.maxSeq, line.s);
+      continue;
+    }
+    for (const s of line.d) {
+      scan.pending.delete(s);
+      // A settled seq is never handed out again, even if the command's own line was set aside.
+      scan.maxSeq = Math.max(scan.maxSeq, s);
+    }
+  }
+  return scan;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function readLine(raw: Buffer): { ok: true; line: Line } | { ok: false; reason: string } {
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    return { ok: false, reason: 'not UTF-8 text' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (isRecord(value) && ('s' in value || 'c' in value)) return checkShape(commandLineSchema, value, 'command');
+  if (isRecord(value) && 'd' in value) return checkShape(settledLineSchema, value, 'settle mark');
+  return { ok: false, reason: 'neither a command nor a settle mark' };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkShape(schema: z.ZodType<Line>, value: unknown, what: string): { ok: true; line: Line } | { ok: false; reason: string } {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, line: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, reason: `bad ${what}: ${where}${issue?.message ?? 'wrong shape'}` };
+}
+
+/** Appends the lines to the set-aside file, as they were, and syncs it. */
+async function setAside(journalPath: string, lines: readonly UnreadableLine[], at: Date): Promise<void> {
+  const path = unreadableLinesPath(journalPath);
+  const text = lines
+    .map((u) => {
+      let raw: { raw: string } | { rawBase64: string };
+      try {
+        raw = { raw: strictUtf8.decode(u.raw) };
+      } catch {
+        // Not text: kept byte for byte.
+        raw = { rawBase64: u.raw.toString('base64') };
+      }
+      return JSON.stringify({ line: u.lineNumber, at: at.toISOString(), reason: u.reason, ...raw }) + '\n';
+    })
+    .join('');
+  const fh = await openForAppend(path);
+  try {
+    await fh.write(text);
+  } finally {
+    await fh.close();
+  }
+  await fsyncPath(dirname(path));
+}
+
+/** Replaces the journal with these lines (temp file + rename); returns its size. */
+async function rewrite(path: string, lines: readonly Buffer[]): Promise<number> {
+  const content = Buffer.concat(lines);
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(content);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  await fsyncPath(dirname(path));
+  return content.length;
 }
 
 /**

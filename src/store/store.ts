@@ -71,7 +71,12 @@ export interface RoleRepository {
 
 export interface StatusUpdateRepository {
   insert(update: Omit<StatusUpdate, 'id'> & { entryId: number }): Promise<StatusUpdate>;
+  /** The updates that stand, in time order: one whose timeline entry was deleted is left out (and kept). */
   list(incidentId: number): Promise<StatusUpdate[]>;
+  /** The update a timeline entry announced; null for any other entry. */
+  forEntry(incidentId: number, entryId: number): Promise<StatusUpdate | null>;
+  /** Corrects the public message of the update a timeline entry announced. */
+  reword(incidentId: number, entryId: number, message: string): Promise<void>;
 }
 
 export interface FollowupRepository {

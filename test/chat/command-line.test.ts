@@ -69,6 +69,10 @@ describe('cleanText', () => {
     expect(cleanText('a\u0000b\u0007c\u001b[31md\u007fe\tf\ng')).toBe('abc[31mde\tf\ng');
   });
 
+  test('C1 controls are dropped too: U+009B starts an escape sequence on some terminals', () => {
+    expect(cleanText('a\u009b2Jb\u0085c\u00a0d')).toBe('a2Jbc\u00a0d');
+  });
+
   test('ordinary text, emoji and non-Latin scripts pass unchanged', () => {
     const text = 'Müller: DB läuft wieder 🎉 — 数据库恢复 "ok"';
     expect(cleanText(text)).toBe(text);

@@ -163,8 +163,11 @@ describe('flags', () => {
     expect(argsOf(start, 'Checkout down --at 2026-03-01 23:40:15')).toMatchObject({ at: '2026-03-01 23:40:15' });
   });
 
-  test('a time flag takes a date alone when no clock time follows, and the next word stays text', () => {
-    expect(argsOf(start, 'Checkout down --at 2026-03-01 overnight')).toEqual({ title: 'Checkout down overnight', at: '2026-03-01' });
+  test('a time flag whose words the time grammar refuses gives its error, rather than leaving them to the text', () => {
+    expect(errorOf(start.bind('Checkout down --at 2026-03-01 overnight'))).toBe('bad_time: a date needs a time: 2026-03-01 HH:MM');
+    expect(errorOf(start.bind('Checkout down --at 23:40 IST'))).toBe(
+      'bad_zone: ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30',
+    );
   });
 
   test('a time flag takes a quoted date and time, a bare clock time, or ISO 8601', () => {
@@ -228,10 +231,37 @@ describe('an incident named first', () => {
     expect(bound(start, 'INC-7 follow-up review')).toEqual({ incidentId: null, args: { title: 'INC-7 follow-up review' } });
   });
 
-  test('INC-7 later in the text, quoted, or with punctuation does not pick an incident', () => {
+  test('INC-7 later in the text or quoted does not pick an incident', () => {
     expect(bound(log, 'same cause as INC-7')).toEqual({ incidentId: null, args: { text: 'same cause as INC-7' } });
     expect(bound(log, '"INC-7" was opened by mistake')).toEqual({ incidentId: null, args: { text: '"INC-7" was opened by mistake' } });
-    expect(bound(log, 'INC-7: same cause')).toEqual({ incidentId: null, args: { text: 'INC-7: same cause' } });
+    expect(bound(log, '"INC1" was a typo')).toEqual({ incidentId: null, args: { text: '"INC1" was a typo' } });
+  });
+
+  test.each(['INC1', 'inc12', 'inc_3', 'INC-', 'INC-1x', 'INC-7:', 'INC-7,', 'INC#3', 'inc.3', 'INC:3', 'INC\u20133', 'INC-abc'])(
+    'a first word meant as an incident but not a valid reference is refused: %s',
+    (word) => {
+      const error = `bad_argument: bad incident reference "${word}": use INC-<number>, e.g. INC-3`;
+      expect(errorOf(log.bind(`${word} Paged the database team`))).toBe(error);
+      expect(errorOf(sev.bind(`${word} 2`))).toBe(error);
+    },
+  );
+
+  test('a number beyond what the database holds names no incident, and is refused before reaching it', () => {
+    expect(errorOf(log.bind('INC-99999999999999999999 x'))).toBe('unknown_incident: INC-99999999999999999999 does not exist');
+    expect(errorOf(log.bind('inc-2147483648 x'))).toBe('unknown_incident: INC-2147483648 does not exist');
+    expect(bound(log, 'INC-2147483647 x')).toEqual({ incidentId: 2147483647, args: { text: 'x' } });
+    expect(bound(log, 'INC-007 x')).toEqual({ incidentId: 7, args: { text: 'x' } });
+  });
+
+  test.each(['incident review booked', 'Inc. vendor paged', 'increase in 502s', 'INC team paged', 'inc.', 'income dashboard down', 'Inc/Corp VPN down'])(
+    'a first word that only starts like an incident is text: %s',
+    (text) => {
+      expect(bound(log, text)).toEqual({ incidentId: null, args: { text } });
+    },
+  );
+
+  test('a global verb keeps an INC-like first word as text', () => {
+    expect(bound(start, 'INC1 postmortem review')).toEqual({ incidentId: null, args: { title: 'INC1 postmortem review' } });
   });
 
   test('INC-7 alone leaves the verb its missing argument', () => {

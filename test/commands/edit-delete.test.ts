@@ -17,8 +17,16 @@ describe.each(backends)('edit and delete on $name', (backend) => {
     bot.clock.set('2026-03-01T23:20:00Z');
   });
 
+  test('the reply names the incident the entry belongs to', async () => {
+    bot.clock.set('2026-03-01T23:30:00Z');
+    expect(await bot.say('start Search index stale')).toMatch(/^INC-2 opened/); // #4
+    expect(await bot.say('log INC-2 Reindex started')).toMatch(/^Logged #5 on INC-2/);
+    expect(await bot.say('edit #5 Reindex started on node 2')).toBe('Entry #5 of INC-2 now reads: Reindex started on node 2');
+    expect(await bot.say('delete #3')).toBe('Entry #3 of INC-1 deleted (it was: Rolled back release 4812)');
+  });
+
   test('an edit changes the entry and keeps the original text on record', async () => {
-    expect(await bot.say('edit #2 Paged the database team', { as: 'sam' })).toBe('Entry #2 now reads: Paged the database team');
+    expect(await bot.say('edit #2 Paged the database team', { as: 'sam' })).toBe('Entry #2 of INC-1 now reads: Paged the database team');
     const { entries, revisions } = await bot.record(1);
     expect(entries.find((e) => e.id === 2)?.text).toBe('Paged the database team');
     expect(revisions).toEqual([
@@ -35,7 +43,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
   });
 
   test('a deleted entry leaves the postmortem timeline but is listed among its corrections', async () => {
-    expect(await bot.say('delete #3')).toBe('Entry #3 deleted (it was: Rolled back release 4812)');
+    expect(await bot.say('delete #3')).toBe('Entry #3 of INC-1 deleted (it was: Rolled back release 4812)');
     const draft = await bot.say('postmortem');
     expect(draft).not.toContain('| 23:05 | #3 |');
     expect(draft).toContain('| 2026-03-01 23:20 | dana | #3 | deleted | Rolled back release 4812 | — |');
@@ -55,8 +63,8 @@ describe.each(backends)('edit and delete on $name', (backend) => {
   });
 
   test('an entry is named as #3 or as 3', async () => {
-    expect(await bot.say('edit 2 Paged the database team')).toBe('Entry #2 now reads: Paged the database team');
-    expect(await bot.say('delete 3')).toBe('Entry #3 deleted (it was: Rolled back release 4812)');
+    expect(await bot.say('edit 2 Paged the database team')).toBe('Entry #2 of INC-1 now reads: Paged the database team');
+    expect(await bot.say('delete 3')).toBe('Entry #3 of INC-1 deleted (it was: Rolled back release 4812)');
     expect((await bot.record(1)).revisions.map((r) => [r.entryId, r.action])).toEqual([[2, 'edit'], [3, 'delete']]);
   });
 
@@ -81,5 +89,74 @@ describe.each(backends)('edit and delete on $name', (backend) => {
     await bot.say('edit #2 Paged the database team');
     const draft = await bot.draft(1);
     expect(draft).toContain('| 23:02 | #2 | note | dana | Paged the database team (edited) |');
+  });
+
+  describe('a status entry', () => {
+    beforeEach(async () => {
+      bot.clock.set('2026-03-01T23:15:00Z');
+      await bot.say('status identified Bad deploy; rolling back'); // #4
+      bot.clock.set('2026-03-01T23:18:00Z');
+      await bot.say('status monitoring Fix deployed, watchng error rates'); // #5
+      bot.clock.set('2026-03-01T23:20:00Z');
+    });
+
+    const publicTable = (draft: string) => draft.slice(draft.indexOf('## Public status updates'), draft.indexOf('## Action items'));
+
+    test('edited, it says the new public message, and the postmortem\'s status table says it too', async () => {
+      expect(await bot.say('edit #5 Fix deployed, watching error rates', { as: 'sam' })).toBe(
+        'Entry #5 of INC-1 now reads: Status monitoring: Fix deployed, watching error rates',
+      );
+      const draft = await bot.say('postmortem');
+      expect(draft).toContain('| 23:18 | #5 | status | dana | Status monitoring: Fix deployed, watching error rates (edited) |');
+      expect(publicTable(draft)).toContain('| 2026-03-01 23:18 | monitoring | Fix deployed, watching error rates | dana |');
+      expect(publicTable(draft)).not.toContain('watchng');
+      expect(draft).toContain(
+        '| 2026-03-01 23:20 | sam | #5 | edited | Status monitoring: Fix deployed, watchng error rates | Status monitoring: Fix deployed, watching error rates |',
+      );
+      expect(await bot.say('show')).toContain('Last public update (monitoring, 2026-03-01 23:18): Fix deployed, watching error rates');
+    });
+
+    test('edited with its "Status monitoring:" prefix typed out, the prefix is not doubled', async () => {
+      expect(await bot.say('edit #5 Status monitoring: Fix deployed, watching error rates')).toBe(
+        'Entry #5 of INC-1 now reads: Status monitoring: Fix deployed, watching error rates',
+      );
+      expect(await bot.say('edit #5 status MONITORING: Fix deployed, watching error rates')).toBe('✗ entry #5 already says that');
+    });
+
+    test('an edit cannot change the state it announced: that takes a new status update', async () => {
+      expect(await bot.say('edit #5 Status resolved: All clear')).toBe(
+        '✗ entry #5 is a monitoring update: edit changes its message only; post `status resolved …` to change the state',
+      );
+      expect(await bot.say('edit #5 Status monitoring:')).toBe('✗ entry #5 needs a public message after "Status monitoring:"');
+      const { revisions, statusUpdates } = await bot.record(1);
+      expect(revisions).toEqual([]);
+      expect(statusUpdates.map((u) => u.message)).toEqual(['Bad deploy; rolling back', 'Fix deployed, watchng error rates']);
+    });
+
+    test('deleted, its public update leaves the status table; the corrections keep what it said', async () => {
+      expect(await bot.say('delete #5', { as: 'sam' })).toBe(
+        'Entry #5 of INC-1 deleted (it was: Status monitoring: Fix deployed, watchng error rates); INC-1 is identified again',
+      );
+      const draft = await bot.say('postmortem');
+      expect(publicTable(draft)).toContain('| 2026-03-01 23:15 | identified | Bad deploy; rolling back | dana |');
+      expect(publicTable(draft)).not.toContain('monitoring');
+      expect(draft).toContain('| 2026-03-01 23:20 | sam | #5 | deleted | Status monitoring: Fix deployed, watchng error rates | — |');
+      expect(await bot.say('show')).toMatch(/^INC-1 · SEV3 · identified · /);
+    });
+
+    test('a resolve deleted by mistake leaves the incident unresolved, so it can be resolved again', async () => {
+      await bot.say('resolve 23:19 All clear'); // #6
+      expect(await bot.say('delete #6')).toBe(
+        'Entry #6 of INC-1 deleted (it was: Status resolved: All clear); INC-1 is monitoring again',
+      );
+      const { incident } = await bot.record(1);
+      expect([incident.state, incident.resolvedAt]).toEqual(['monitoring', null]);
+      expect(await bot.say('resolve 23:20 All clear now')).toMatch(/^INC-1 resolved at 2026-03-01 23:20 UTC\. /);
+    });
+
+    test('deleting an older update leaves the current state alone', async () => {
+      expect(await bot.say('delete #4')).toBe('Entry #4 of INC-1 deleted (it was: Status identified: Bad deploy; rolling back)');
+      expect((await bot.record(1)).incident.state).toBe('monitoring');
+    });
   });
 });

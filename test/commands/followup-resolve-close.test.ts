@@ -36,6 +36,7 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
     test.each([
       ['followup Alert on 502s --due 2026-02-30', '✗ bad due date "2026-02-30": February 2026 has 28 days'],
       ['followup Alert on 502s --due tomorrow', '✗ bad due date "tomorrow": use YYYY-MM-DD'],
+      ['followup Alert on 502s --due 0000-01-01', '✗ bad due date "0000-01-01": the year must be 1900 or later'],
       ['followup --owner sam', '✗ missing text; usage: followup <text> [--owner <user>] [--due <YYYY-MM-DD>]'],
     ])('%s is refused and adds nothing', async (command, error) => {
       expect(await bot.say(command)).toBe(error);
@@ -66,6 +67,13 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
       expect((await bot.record(1)).entries.at(-1)).toMatchObject({ kind: 'status', text: 'Status resolved: This incident has been resolved.' });
     });
 
+    test('a time in an abbreviation is shown as typed, with the offset it meant', async () => {
+      expect(await bot.say('resolve 17:05 CST Fixed')).toBe(
+        'INC-1 resolved at 2026-03-01 23:05 UTC (17:05 CST, UTC-06:00). `close` it when the follow-ups are in, to export the postmortem draft.',
+      );
+      expect((await bot.record(1)).incident.resolvedAt?.toISOString()).toBe('2026-03-01T23:05:00.000Z');
+    });
+
     test('a message alone resolves it now', async () => {
       await bot.say('resolve Checkout is working normally again');
       const { incident, statusUpdates } = await bot.record(1);
@@ -81,6 +89,11 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
 
     test('a time in the future is refused', async () => {
       expect(await bot.say('resolve 23:30 Fixed')).toBe('✗ 23:30 is in the future (it is 23:10 UTC now)');
+      expect((await bot.record(1)).incident.resolvedAt).toBeNull();
+    });
+
+    test('a time followed by an ambiguous zone abbreviation is refused', async () => {
+      expect(await bot.say('resolve 23:05 IST Fixed')).toBe('✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
       expect((await bot.record(1)).incident.resolvedAt).toBeNull();
     });
 

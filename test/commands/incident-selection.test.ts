@@ -93,6 +93,29 @@ describe.each(backends)('which incident a command applies to, on $name', (backen
     expect((await bot.record(1)).entries).toHaveLength(1);
   });
 
+  test('a first word meant as an incident but not a valid reference is a one-line error that records nothing', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log INC1 Paged the database team')).toBe('✗ bad incident reference "INC1": use INC-<number>, e.g. INC-3');
+    expect(await bot.say('sev inc_1 2')).toBe('✗ bad incident reference "inc_1": use INC-<number>, e.g. INC-3');
+    expect(await bot.say('status INC-1x monitoring Better')).toBe('✗ bad incident reference "INC-1x": use INC-<number>, e.g. INC-3');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('an incident number beyond the database int is refused, not a failure', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log INC-99999999999999999999 x')).toBe('✗ INC-99999999999999999999 does not exist');
+    expect(await bot.say('log INC-2147483648 x')).toBe('✗ INC-2147483648 does not exist');
+    expect(await bot.say('log INC-2147483647 x')).toBe('✗ INC-2147483647 does not exist');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('a first word that only starts like an incident is text', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log incident bridge opened')).toBe('Logged #2 on INC-1 at 2026-03-01 23:10 UTC');
+    expect(await bot.say('log Inc. vendor paged')).toBe('Logged #3 on INC-1 at 2026-03-01 23:10 UTC');
+    expect((await bot.record(1)).entries.slice(1).map((e) => e.text)).toEqual(['incident bridge opened', 'Inc. vendor paged']);
+  });
+
   test('a channel linked to a closed incident still takes its timeline entries', async () => {
     await bot.say('start Checkout down');
     await bot.say('start Search slow');

@@ -26,6 +26,24 @@ describe.each(backends)('log and typed entries on $name', (backend) => {
     expect(await bot.say('log 23:52 Rolled back release 4812')).toBe('Logged #2 on INC-1 at 2026-03-01 23:52 Europe/Berlin (+01:00)');
   });
 
+  test('a time typed in another zone is shown as typed too, with the offset that zone meant', async () => {
+    expect(await bot.say('log 15:50 MST Deploy paused')).toBe('Logged #2 on INC-1 at 2026-03-01 23:50 Europe/Berlin (+01:00; 15:50 MST, UTC-07:00)');
+    expect(await bot.say('action 2026-03-01 22:55 UTC Failed over')).toBe(
+      'Logged action #3 on INC-1 at 2026-03-01 23:55 Europe/Berlin (+01:00; 22:55 UTC)',
+    );
+    expect(await bot.say('log 2026-03-01 17:05 CST Rolled back')).toBe(
+      'Logged #4 on INC-1 at 2026-03-02 00:05 Europe/Berlin (+01:00; 2026-03-01 17:05 CST, UTC-06:00)',
+    );
+    expect(await bot.say('log 23:59 Europe/Berlin same zone, nothing to add')).toBe('Logged #5 on INC-1 at 2026-03-01 23:59 Europe/Berlin (+01:00)');
+    const { entries } = await bot.record(1);
+    expect(entries.slice(1).map((e) => [e.id, e.occurredAt.toISOString(), e.text]).sort()).toEqual([
+      [2, '2026-03-01T22:50:00.000Z', 'Deploy paused'],
+      [3, '2026-03-01T22:55:00.000Z', 'Failed over'],
+      [4, '2026-03-01T23:05:00.000Z', 'Rolled back'],
+      [5, '2026-03-01T22:59:00.000Z', 'same zone, nothing to add'],
+    ]);
+  });
+
   test('a bare 00:05 typed after 23:52 lands on the next day', async () => {
     await bot.say('log 23:52 Rolled back release 4812');
     expect(await bot.say('log 00:05 Error rate falling')).toBe('Logged #3 on INC-1 at 2026-03-02 00:05 Europe/Berlin (+01:00)');
@@ -66,6 +84,25 @@ describe.each(backends)('log and typed entries on $name', (backend) => {
     expect(await bot.say('log 25:00 nope')).toBe('✗ bad time "25:00": hours run 00-23');
     expect(await bot.say('log 2008-02-30 10:00 nope')).toBe('✗ bad date "2008-02-30": February 2008 has 29 days');
     expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('a year before 1900 is refused in one line, and nothing is recorded', async () => {
+    expect(await bot.say('log 0000-06-01 00:00 x')).toBe('✗ bad date "0000-06-01": the year must be 1900 or later');
+    expect(await bot.say('log 0099-01-01T00:00Z x')).toBe('✗ bad date "0099-01-01": the year must be 1900 or later');
+    expect(await bot.say('start Old --at "1899-12-31 23:00"')).toBe('✗ bad date "1899-12-31": the year must be 1900 or later');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('a time followed by an ambiguous zone abbreviation is refused, not logged as text', async () => {
+    expect(await bot.say('log 23:50 IST deploy')).toBe('✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
+    expect(await bot.say('action 2026-03-01 23:50 SST failed over')).toBe('✗ ambiguous time zone abbreviation "SST": use an IANA name like Europe/Berlin or an offset like UTC+05:30');
+    expect((await bot.record(1)).entries).toHaveLength(1);
+  });
+
+  test('ordinary words after a time stay text, even one that is an abbreviation in lower case', async () => {
+    expect(await bot.say('log 23:50 is when it broke')).toBe('Logged #2 on INC-1 at 2026-03-01 23:50 Europe/Berlin (+01:00)');
+    expect(await bot.say('log 23:55 ist kaputt')).toBe('Logged #3 on INC-1 at 2026-03-01 23:55 Europe/Berlin (+01:00)');
+    expect((await bot.record(1)).entries.slice(1).map((e) => e.text)).toEqual(['is when it broke', 'ist kaputt']);
   });
 
   test('an entry with a time but no text is refused', async () => {

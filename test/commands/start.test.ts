@@ -56,8 +56,8 @@ describe.each(backends)('start on $name', (backend) => {
     expect((await bot.record(1)).incident.startedAt.toISOString()).toBe('2026-03-01T22:40:00.000Z');
   });
 
-  test('--tz MST is a fixed offset, shown without a DST offset', async () => {
-    expect(await bot.say('start Checkout down --tz MST')).toBe('INC-1 opened: Checkout down · SEV3 · started 2026-03-01 16:10 MST');
+  test('--tz MST is a fixed offset, and the reply says which', async () => {
+    expect(await bot.say('start Checkout down --tz MST')).toBe('INC-1 opened: Checkout down · SEV3 · started 2026-03-01 16:10 MST (UTC-07:00)');
     expect((await bot.record(1)).incident.timeZone).toBe('MST');
   });
 
@@ -70,7 +70,21 @@ describe.each(backends)('start on $name', (backend) => {
   });
 
   test('an unquoted --at with a zone after the time reads the time in that zone', async () => {
-    expect(await bot.say('start Checkout down --at 2026-03-01 15:00 MST')).toBe('INC-1 opened: Checkout down · SEV3 · started 2026-03-01 22:00 UTC');
+    expect(await bot.say('start Checkout down --at 2026-03-01 15:00 MST')).toBe(
+      'INC-1 opened: Checkout down · SEV3 · started 2026-03-01 22:00 UTC (15:00 MST, UTC-07:00)',
+    );
+  });
+
+  test('an --at in an abbreviation is shown as typed, with the offset the abbreviation meant', async () => {
+    expect(await bot.say('start Checkout down --at "14:05 CST"')).toBe(
+      'INC-1 opened: Checkout down · SEV3 · started 2026-03-01 20:05 UTC (14:05 CST, UTC-06:00)',
+    );
+    // In March London is on GMT; BST still means UTC+01:00.
+    expect(await bot.say('start Search slow --at "22:05 BST" --tz Europe/London')).toBe(
+      'INC-2 opened: Search slow · SEV3 · started 2026-03-01 21:05 Europe/London (+00:00; 22:05 BST, UTC+01:00)',
+    );
+    expect((await bot.record(1)).incident.startedAt.toISOString()).toBe('2026-03-01T20:05:00.000Z');
+    expect((await bot.record(2)).incident.startedAt.toISOString()).toBe('2026-03-01T21:05:00.000Z');
   });
 
   describe('refuses bad input in one line and opens nothing', () => {
@@ -86,6 +100,11 @@ describe.each(backends)('start on $name', (backend) => {
       ['start Checkout down --at 23:40', '✗ 23:40 is in the future (it is 23:10 UTC now)'],
       ['start Checkout down --at "2026-03-02 00:30"', '✗ 2026-03-02 00:30 is in the future (it is 2026-03-01 23:10 UTC now)'],
       ['start Checkout down --at 25:00', '✗ bad time "25:00": hours run 00-23'],
+      ['start Checkout down --at 23:00 IST', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at "23:00 IST"', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at 2026-03-01 23:00 AST', '✗ ambiguous time zone abbreviation "AST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --tz IST', '✗ ambiguous time zone abbreviation "IST": use an IANA name like Europe/Berlin or an offset like UTC+05:30'],
+      ['start Checkout down --at 23:00 Europe/Berln', '✗ unknown time zone "Europe/Berln": use an IANA name like Europe/Berlin or an abbreviation like MST or UTC'],
     ])('%s', async (command, error) => {
       expect(await bot.say(command)).toBe(error);
       expect(await incidentRows(bot)).toEqual([]);
@@ -96,6 +115,12 @@ describe.each(backends)('start on $name', (backend) => {
       expect(await bot.say(`start ${'x'.repeat(201)}`)).toBe('✗ title is too long (201 characters; the limit is 200)');
       expect(await incidentRows(bot)).toEqual([]);
       expect(await bot.say(`start ${'y'.repeat(200)}`)).toMatch(/^INC-1 opened: y{200} · SEV3 · /);
+    });
+
+    test('a title of 200 emoji is 200 characters and accepted; 201 are refused as 201', async () => {
+      expect(await bot.say(`start ${'🔥'.repeat(201)}`)).toBe('✗ title is too long (201 characters; the limit is 200)');
+      expect(await incidentRows(bot)).toEqual([]);
+      expect(await bot.say(`start ${'🔥'.repeat(200)}`)).toMatch(/^INC-1 opened: (🔥){200} · SEV3 · /u);
     });
   });
 });

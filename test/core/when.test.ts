@@ -143,6 +143,22 @@ describe('parseWhen: dates with times', () => {
     expect(errorOf(parseWhen(input))).toBe(error);
   });
 
+  test.each([
+    ['0000-06-01 00:00', 'bad_date: bad date "0000-06-01": the year must be 1900 or later'],
+    ['1899-12-31 23:59', 'bad_date: bad date "1899-12-31": the year must be 1900 or later'],
+    ['0026-03-01 10:00', 'bad_date: bad date "0026-03-01": the year must be 1900 or later'],
+    ['0099-01-01T00:00Z', 'bad_date: bad date "0099-01-01": the year must be 1900 or later'],
+    ['0099-01-01T00:00', 'bad_date: bad date "0099-01-01": the year must be 1900 or later'],
+    ['0000-06-01 00:00+01:00', 'bad_date: bad date "0000-06-01": the year must be 1900 or later'],
+  ])('a year before 1900 is refused, in every date form: %s', (input, error) => {
+    expect(errorOf(parseWhen(input))).toBe(error);
+    expect(errorOf(splitLeadingWhen(`${input} x`))).toBe(error);
+  });
+
+  test('1900 itself is accepted', () => {
+    expect(parsed('1900-01-01 00:00')).toMatchObject({ kind: 'local', local: { year: 1900, month: 1, day: 1 } });
+  });
+
   test('a bad date is reported before a missing or bad time', () => {
     expect(errorOf(parseWhen('2026-13-01'))).toBe('bad_date: bad date "2026-13-01": months run 01-12');
     expect(errorOf(parseWhen('2008-02-30 25:00'))).toBe('bad_date: bad date "2008-02-30": February 2008 has 29 days');
@@ -309,7 +325,32 @@ describe('splitLeadingWhen', () => {
     expect(splitLeadingWhen('14:05 DB failover')).toMatchObject({ value: { when: { zone: null }, rest: 'DB failover' } });
     expect(splitLeadingWhen('14:05 and/or')).toMatchObject({ value: { when: { zone: null }, rest: 'and/or' } });
     expect(splitLeadingWhen('14:05 US/EU traffic')).toMatchObject({ value: { when: { zone: null }, rest: 'US/EU traffic' } });
-    expect(splitLeadingWhen('14:05 IST standup')).toMatchObject({ value: { when: { zone: null }, rest: 'IST standup' } });
+    expect(splitLeadingWhen('14:05 is when it broke')).toMatchObject({ value: { when: { zone: null }, rest: 'is when it broke' } });
+  });
+
+  test.each(['IST', 'AST', 'SST', 'NST', 'EAT', 'CAT', 'ART'])(
+    'an ambiguous abbreviation in capitals after the time is an error, as --at and --tz make it: %s',
+    (abbreviation) => {
+      const error = `bad_zone: ambiguous time zone abbreviation "${abbreviation}": use an IANA name like Europe/Berlin or an offset like UTC+05:30`;
+      expect(errorOf(splitLeadingWhen(`14:05 ${abbreviation} deploy`))).toBe(error);
+      expect(errorOf(splitLeadingWhen(`2026-03-01 14:05 ${abbreviation} deploy`))).toBe(error);
+      expect(errorOf(splitLeadingWhen(`2026-03-01T14:05 ${abbreviation}`))).toBe(error);
+      expect(errorOf(parseWhen(`14:05 ${abbreviation}`))).toBe(error);
+    },
+  );
+
+  test.each(['14:05 ist kaputt', '14:05 Ist das so?', '14:05 cat pictures down', '14:05 Art team paged', '14:05 Sst'])(
+    'an ambiguous abbreviation not in capitals is prose: %j',
+    (input) => {
+      expect(splitLeadingWhen(input)).toMatchObject({ ok: true, value: { when: { zone: null }, rest: input.slice(6) } });
+    },
+  );
+
+  test('after an instant, an ambiguous abbreviation is prose: the instant has its offset', () => {
+    expect(splitLeadingWhen('2026-03-01T14:05Z IST team paged')).toMatchObject({
+      ok: true,
+      value: { when: { kind: 'instant' }, rest: 'IST team paged' },
+    });
   });
 
   test.each([

@@ -8,6 +8,7 @@ import {
   formatLocalTime,
   formatOffset,
   instantsOfLocal,
+  isAmbiguousAbbreviation,
   offsetMinutesAt,
   parseZone,
   toLocal,
@@ -191,6 +192,11 @@ describe('parseZone', () => {
       );
     },
   );
+
+  test('isAmbiguousAbbreviation names exactly the short names parseZone refuses as ambiguous', () => {
+    expect(['IST', 'ist', 'AST', 'SST'].filter(isAmbiguousAbbreviation)).toEqual(['IST', 'ist', 'AST', 'SST']);
+    expect(['MST', 'BST', 'UTC', 'Z', 'GB', 'Eire', 'XYZ', 'Japan', 'is', 'when'].filter(isAmbiguousAbbreviation)).toEqual([]);
+  });
 
   test.each(['Europe/Berlin', 'asia/kolkata', 'etc/utc', 'mst', 'z', 'UTC+5:30', 'gmt-7', 'nz', 'America/Knox_IN'])(
     'a parsed name parses back to the same zone, so it can be stored by name: %s',

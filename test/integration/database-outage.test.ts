@@ -113,4 +113,27 @@ describe.skipIf(!adminUrl)('while Postgres is unreachable', () => {
     const ids = (text: string) => entries.find((e) => e.text === text)!.id;
     expect(ids('Second failover attempt')).toBeLessThan(ids('Typed while the backlog replays'));
   });
+
+  test('a command that committed just before the connection dropped is answered "recorded" after "queued"', async () => {
+    bot.clock.set('2026-03-01T10:20:00Z');
+    // Postgres commits and answers COMMIT; the answer never reaches firebell, which saw the
+    // connection drop mid-transaction and could only answer "queued".
+    const cut = proxy.cutWhenServerSays('COMMIT\0');
+    expect(await shell.type('log Replica caught up')).toMatch(/^⏳ /);
+    await cut;
+    // The executor also retries on a real-time timer (perhaps one left from an earlier test): let
+    // any attempt under way fail against the cut and stop the timer, so the retry below is the one.
+    await bot.firebell.executor.retryBacklog();
+    bot.firebell.executor.stop();
+
+    await proxy.restore();
+    const before = shell.transcript.length;
+    expect(await bot.firebell.executor.retryBacklog()).toBe(true);
+    const recorded = (await bot.record(1)).entries.filter((e) => e.text === 'Replica caught up');
+    expect(recorded).toHaveLength(1);
+    expect(shell.transcript.slice(before)).toBe(
+      ['[recorded now: log Replica caught up]', `Logged #${recorded[0]!.id} on INC-1 at 2026-03-01 10:20 UTC`, ''].join('\n'),
+    );
+    expect(bot.firebell.journal.pending()).toHaveLength(0);
+  });
 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private trap: { marker: Buffer; sprung(): void } | null = null;
   port = 0;
 
   constructor(
@@ -23,7 +24,8 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      this.relayAnswers(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -34,6 +36,38 @@ export class TcpProxy {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     return this.port;
+  }
+
+  /**
+   * The outage at the worst moment: the next time the server's answer holds `marker` (`COMMIT\0`,
+   * the tag of the answer to COMMIT), that answer is withheld and everything is cut, as by `cut()`.
+   * The server has done the work; the client never hears so. Resolves once the cut is made.
+   */
+  cutWhenServerSays(marker: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.trap = { marker: Buffer.from(marker), sprung: resolve };
+    });
+  }
+
+  /** Server to client, watched for the trap's marker (also across two chunks). */
+  private relayAnswers(upstream: Socket, client: Socket): void {
+    let tail = Buffer.alloc(0);
+    upstream.on('data', (chunk: Buffer) => {
+      const trap = this.trap;
+      if (trap) {
+        const seen = Buffer.concat([tail, chunk]);
+        if (seen.includes(trap.marker)) {
+          this.trap = null;
+          upstream.pause();
+          void this.cut().then(trap.sprung);
+          return;
+        }
+        tail = seen.subarray(Math.max(0, seen.length - trap.marker.length + 1));
+      }
+      if (!client.write(chunk)) upstream.pause();
+    });
+    client.on('drain', () => upstream.resume());
+    upstream.on('end', () => client.end());
   }
 
   /** The outage: every open connection is cut and new ones are refused. */

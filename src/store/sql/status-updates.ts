@@ -38,11 +38,25 @@ export function statusUpdateRepository(q: Queryable): StatusUpdateRepository {
       return toStatusUpdate(first(rows, 'insert status update'));
     },
     async list(incidentId) {
+      // An update whose timeline entry was deleted was taken back: the row stays, for the audit.
       const { rows } = await q.query<StatusRow>(
-        `select ${STATUS_COLUMNS} from status_updates where incident_id = $1 order by posted_at, id`,
+        `select s.id, s.incident_id, s.state, s.message, s.author, s.author_id, s.posted_at
+         from status_updates s join timeline_entries e on e.id = s.entry_id
+         where s.incident_id = $1 and e.deleted_at is null order by s.posted_at, s.id`,
         [incidentId],
       );
       return rows.map(toStatusUpdate);
+    },
+    // By incident as well as entry: status_updates is indexed by incident, not by entry.
+    async forEntry(incidentId, entryId) {
+      const { rows } = await q.query<StatusRow>(`select ${STATUS_COLUMNS} from status_updates where incident_id = $1 and entry_id = $2`, [
+        incidentId,
+        entryId,
+      ]);
+      return rows[0] ? toStatusUpdate(rows[0]) : null;
+    },
+    async reword(incidentId, entryId, message) {
+      await q.query('update status_updates set message = $3 where incident_id = $1 and entry_id = $2', [incidentId, entryId, message]);
     },
   };
 }
