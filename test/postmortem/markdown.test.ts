@@ -183,8 +183,8 @@ describe('the postmortem draft in Markdown', () => {
     const r = berlinRecord();
     r.incident.title = 'Checkout *down* #2 <b>';
     const out = renderPostmortem(r, generatedAt);
-    expect(out.split('\n')[0]).toBe('# INC-1: Checkout \\*down\\* \\#2 \\<b\\>');
-    expect(section(out, '## Summary')).toContain('**Checkout \\*down\\* \\#2 \\<b\\>**: SEV2, closed.');
+    expect(out.split('\n')[0]).toBe('# INC-1: Checkout \\*down\\* \\#2 &lt;b&gt;');
+    expect(section(out, '## Summary')).toContain('**Checkout \\*down\\* \\#2 &lt;b&gt;**: SEV2, closed.');
   });
 
   test('an incident closed without being resolved ends when it was closed', () => {
