@@ -152,7 +152,6 @@ const generatedAt = at('2026-03-02T02:00:00Z');
 /** Few enough runs for a few seconds; PROPERTY_RUNS=5000 searches deeper. */
 const runs = (usual: number) => Number(process.env.PROPERTY_RUNS ?? usual);
 
-
 describe.each(renderers)('hostile text rendered by $name', ({ render, renderAsWritten }) => {
   test.each([
     ['an <img onerror> after an address', 'https://evil.example/a<img src=x onerror=alert(document.domain)//>'],
@@ -170,9 +169,9 @@ describe.each(renderers)('hostile text rendered by $name', ({ render, renderAsWr
 
   test('an ordinary address reads as typed and links to itself', () => {
     const url = 'https://grafana.example/d/abc?from=now-1h';
-    const cell = tableRows(render(mdTable(['Event'], [[`dashboard ${url}, see the spike`]])))[1]![0]!;
-    expect(visibleText(cell)).toBe(`dashboard ${url}, see the spike`);
-    const links = elementsOf(render(mdTable(['Event'], [[`dashboard ${url}, see the spike`]]))).filter((e) => e.tagName === 'a');
+    const html = render(mdTable(['Event'], [[`dashboard ${url}, see the spike`]]));
+    expect(visibleText(tableRows(html)[1]![0]!)).toBe(`dashboard ${url}, see the spike`);
+    const links = elementsOf(html).filter((e) => e.tagName === 'a');
     expect(links.map((a) => [attribute(a, 'href'), visibleText(a)])).toEqual([[url, url]]);
   });
 

@@ -7,7 +7,7 @@ export type Element = DefaultTreeAdapterTypes.Element;
 
 /**
  * The renderers a draft must be safe in: marked as it comes (GFM, bare URLs linked), and
- * markdown-it as GitHub-like sites set it up (raw HTML allowed, bare URLs linked by linkify).
+ * markdown-it with raw HTML allowed and bare URLs linked (linkify), its most permissive usual setup.
  * HTML on is also what makes the `<br>` we write for a newline work.
  */
 const markdownIt = new MarkdownIt({ html: true, linkify: true });
