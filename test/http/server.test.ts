@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadIncidentRecord } from '../../src/core/record.ts';
-import { createHttpServer, listen, type HttpDeps } from '../../src/http/server.ts';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, listen, type HttpDeps, type HttpTimeouts } from '../../src/http/server.ts';
 import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 import { postmortemPath } from '../../src/postmortem/writer.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends, silentLog } from '../support/databases.ts';
+import { freePort, rawRequest } from './raw-http.ts';
 
 /** The server's dependencies, wired to a test bot the way src/main.ts wires them. */
 function httpDeps(bot: TestBot): HttpDeps {
@@ -29,13 +29,21 @@ function httpDeps(bot: TestBot): HttpDeps {
   };
 }
 
-async function serve(bot: TestBot): Promise<{ server: Server; base: string }> {
-  const server = createHttpServer(httpDeps(bot));
+interface Served {
+  server: Server;
+  base: string;
+}
+
+async function serve(bot: TestBot, opts: { deps?: Partial<HttpDeps>; timeouts?: HttpTimeouts } = {}): Promise<Served> {
+  const deps = { ...httpDeps(bot), ...opts.deps };
+  const server = createHttpServer(deps, opts.timeouts);
   const port = await listen(server, 0, '127.0.0.1');
   return { server, base: `http://127.0.0.1:${port}` };
 }
 
 const closeServer = (server: Server) => new Promise<void>((done) => server.close(() => done()));
+
+type RawAnswerOrHeld = Awaited<ReturnType<typeof rawRequest>> | 'held';
 
 interface Answer {
   status: number;
@@ -127,6 +135,52 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
     expect(await request(`${base}/healthz`, 'POST')).toEqual({ status: 405, type: 'text/plain; charset=utf-8', body: 'method not allowed\n' });
     expect((await request(`${base}/postmortems/INC-1.md`, 'DELETE')).status).toBe(405);
   });
+
+  test('a request target that is not a path (`*`, an absolute URL) is 400, and the server keeps serving', async () => {
+    const port = Number(new URL(base).port);
+    for (const target of ['*', 'http://firebell.example.com/healthz', 'http://x/postmortems/INC-1.md']) {
+      const answer = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer.status, target).toBe(400);
+      expect(answer.raw.endsWith('\r\n\r\nbad request\n'), target).toBe(true);
+    }
+    expect((await request(`${base}//`)).status).toBe(404);
+    expect((await request(`${base}/healthz`)).status).toBe(200);
+  });
+
+  test('by default a client gets 10 s for its headers and 30 s for its whole request', () => {
+    expect(DEFAULT_HTTP_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000, checkIntervalMs: 1_000 });
+    expect({ headers: server.headersTimeout, request: server.requestTimeout }).toEqual({ headers: 10_000, request: 30_000 });
+  });
+
+  describe('a client that never finishes its request (slow loris)', () => {
+    let slow: Served;
+    beforeAll(async () => {
+      slow = await serve(bot, { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+    });
+    afterAll(() => closeServer(slow.server));
+
+    /** What the server sent before it hung up, or 'held' when it still holds the connection after 5 s. */
+    async function abandoned(request: string): Promise<RawAnswerOrHeld> {
+      const port = Number(new URL(slow.base).port);
+      const held = new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 5_000).unref());
+      return Promise.race([rawRequest(port, request, { end: false }), held]);
+    }
+
+    test('headers that stop halfway are answered 408 and the connection closed', async () => {
+      const answer = await abandoned('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      expect(answer).toMatchObject({ status: 408 });
+    });
+
+    test('a connection that never sends a byte is closed', async () => {
+      const answer = await abandoned('');
+      expect(answer).toMatchObject({ status: 408 });
+    });
+
+    test('a body that stops short of its Content-Length is cut off', async () => {
+      const answer = await abandoned('POST /hooks/warnings HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"alert":');
+      expect(answer).not.toBe('held');
+    });
+  });
 });
 
 describe.each(backends)('the HTTP server with its database gone, on $name', (backend) => {
@@ -175,15 +229,6 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'unreachable', backend: backend.name });
   });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await closeServer(probe);
-  return port;
-}
 
 describe.each(backends)('firebell with HTTP_PORT set, on $name', (backend) => {
   test('listens on that port and answers /healthz through its own wiring', async () => {
