@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { incidentRef } from '../core/model.ts';
 import type { IncidentRecord } from '../core/record.ts';
 import { exportPostmortem, type PostmortemFormat } from '../postmortem/export.ts';
+import { isPostmortemToken } from './postmortem-link.ts';
 
 export interface HttpDeps {
   /** Null when there is no such incident; throws when the database cannot be reached. */
@@ -10,6 +12,8 @@ export interface HttpDeps {
   health(): Promise<{ database: 'reachable' | 'unreachable'; backend: string; journalPending: number }>;
   /** The draft last written to disk, for when the database is unreachable. */
   readSavedPostmortem(incidentId: number): Promise<string | null>;
+  /** Signs postmortem links; held in memory so tokens are still checked while the database is down. */
+  secret: Buffer;
   now(): Date;
   log: Logger;
 }
@@ -53,7 +57,7 @@ function parseTarget(url: string | undefined): Target | null {
   return q < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
 
-/** The request's path for the log, without its query. */
+/** The request's path for the log: never its query, which carries a postmortem link's token. */
 function loggablePath(url: string | undefined): string {
   return (url ?? '').split('?', 1)[0]!.slice(0, 200);
 }
@@ -72,9 +76,12 @@ export function createHttpServer(deps: HttpDeps, timeouts: HttpTimeouts = DEFAUL
     {
       method: 'GET',
       path: /^\/postmortems\/INC-(\d{1,9})\.(md|json)$/,
-      async handle(_req, res, [id, ext]) {
+      async handle(_req, res, [id, ext], query) {
         const incidentId = Number(id);
         const format = ext as PostmortemFormat;
+        // Without its token an incident is indistinguishable from one that does not exist.
+        const notFound = () => text(res, 404, `${incidentRef(incidentId)} does not exist`);
+        if (!isPostmortemToken(deps.secret, incidentId, query.get('token'))) return notFound();
         let record: IncidentRecord | null;
         try {
           record = await deps.loadRecord(incidentId);
@@ -84,7 +91,7 @@ export function createHttpServer(deps: HttpDeps, timeouts: HttpTimeouts = DEFAUL
           if (saved !== null) return send(res, 200, 'text/markdown; charset=utf-8', saved);
           return text(res, 503, 'the database is unreachable and no saved draft exists');
         }
-        if (!record) return text(res, 404, `INC-${incidentId} does not exist`);
+        if (!record) return notFound();
         const file = exportPostmortem(record, format, deps.now());
         send(res, 200, file.mediaType, file.content);
       },
