@@ -17,7 +17,7 @@ export default defineVerb({
     const record = await ctx.loadRecord(ctx.incident.id);
     if (!record) return reply.error(`${incidentRef(ctx.incident.id)} does not exist`);
     const file = exportPostmortem(record, format, ctx.now);
-    const where = ctx.postmortems.url(ctx.incident.id);
+    const where = ctx.postmortems.url(ctx.incident.id, format);
     return { ...reply.ok(`Postmortem draft for ${incidentRef(ctx.incident.id)}${where ? `: ${where}` : ''}`), attachment: file };
   },
 });

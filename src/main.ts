@@ -14,9 +14,12 @@ import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
 import { loadIncidentRecord } from './core/record.ts';
+import { postmortemUrl } from './http/postmortem-link.ts';
 import { createHttpServer, listen } from './http/server.ts';
+import type { PostmortemFormat } from './postmortem/export.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
 import type { Db } from './store/db.ts';
+import { loadHttpSecret } from './store/http-secret.ts';
 import { CommandJournal } from './store/journal.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
@@ -64,6 +67,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { clock, log } = io;
   const dataDir = resolve(config.DATA_DIR);
   const db = await openDatabase(config, log);
+  // Loaded once: the HTTP side checks link tokens from memory, so it still can while the database is down.
+  const httpSecret = await loadHttpSecret(db).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'), { log, clock });
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
@@ -73,7 +81,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
 
   const postmortems = {
     path: (id: number) => postmortemPath(config.DATA_DIR, id),
-    url: (id: number) => (config.PUBLIC_URL ? `${config.PUBLIC_URL}/postmortems/INC-${id}.md` : null),
+    url: (id: number, format: PostmortemFormat = 'md') =>
+      config.PUBLIC_URL ? postmortemUrl(config.PUBLIC_URL, httpSecret, id, format) : null,
   };
   const executor = new CommandExecutor({
     db,
@@ -101,6 +110,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
       },
       readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
+      secret: httpSecret,
       now: () => clock.now(),
       log,
     });

@@ -4,13 +4,15 @@ import { fail, ok, type Result } from '../core/errors.ts';
 import { splitLeadingWhen } from '../core/when.ts';
 import type { Incident } from '../core/model.ts';
 import type { IncidentRecord } from '../core/record.ts';
+import type { PostmortemFormat } from '../postmortem/export.ts';
 import { tokenize, type Token } from './command-line.ts';
 import type { Reply } from './types.ts';
 
 /** Where an incident's postmortem draft can be found, for replies that point at it. */
 export interface PostmortemLinks {
   path(incidentId: number): string;
-  url(incidentId: number): string | null;
+  /** The signed link (it carries its token); null when PUBLIC_URL is not set. */
+  url(incidentId: number, format?: PostmortemFormat): string | null;
 }
 
 export interface VerbContext extends CoreContext {

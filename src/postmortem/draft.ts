@@ -1,7 +1,17 @@
 import { zoneOf } from '../core/incident-time.ts';
 import { incidentRef, type TimelineEntry } from '../core/model.ts';
 import type { IncidentRecord } from '../core/record.ts';
-import { formatLocalDate, type Zone } from '../core/zone.ts';
+import {
+  fieldsOfWallClockMillis,
+  formatLocalDate,
+  formatOffset,
+  instantsOfLocal,
+  offsetMillisAt,
+  offsetMinutesAt,
+  toLocal,
+  wallClockMillis,
+  type Zone,
+} from '../core/zone.ts';
 
 /**
  * The postmortem draft as data: what both the Markdown and the JSON export are rendered from.
@@ -19,6 +29,11 @@ export interface PostmortemDraft {
   durationMs: number | null;
   days: { date: string; entries: (TimelineEntry & { edited: boolean })[] }[];
   record: IncidentRecord;
+  /**
+   * The offset (`+01:00`) to show beside a local time on a day when the zone's offset changes, else
+   * null: in a fall-back night 02:45, 02:10, 02:30 would otherwise look out of order.
+   */
+  offsetShownAt(at: Date): string | null;
 }
 
 export function draftPostmortem(record: IncidentRecord): PostmortemDraft {
@@ -26,6 +41,13 @@ export function draftPostmortem(record: IncidentRecord): PostmortemDraft {
   const zone = zoneOf(incident);
   const endedAt = incident.resolvedAt ?? incident.closedAt;
   const edited = new Set(record.revisions.filter((r) => r.action === 'edit').map((r) => r.entryId));
+  // One check per local day, not per time shown: each asks Intl a handful of times.
+  const switchDays = new Map<string, boolean>();
+  const offsetShownAt = (at: Date) => {
+    const date = formatLocalDate(at, zone);
+    if (!switchDays.has(date)) switchDays.set(date, offsetChangesOnDayOf(at, zone));
+    return switchDays.get(date) ? formatOffset(offsetMinutesAt(zone, at)) : null;
+  };
   const days: PostmortemDraft['days'] = [];
   for (const entry of record.entries) {
     if (entry.deletedAt) continue;
@@ -48,7 +70,28 @@ export function draftPostmortem(record: IncidentRecord): PostmortemDraft {
     durationMs: endedAt ? endedAt.getTime() - incident.startedAt.getTime() : null,
     days,
     record,
+    offsetShownAt,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The first instant of the local day starting at this wall-clock midnight: the (first) midnight, or,
+ * where a switch skipped midnight (Havana), the switch, when the offset of the day before ended.
+ */
+function startOfLocalDay(midnightWallMs: number, zone: Zone): number {
+  const [midnight] = instantsOfLocal(fieldsOfWallClockMillis(midnightWallMs), zone);
+  return midnight ? midnight.getTime() : midnightWallMs - offsetMillisAt(zone, midnightWallMs - DAY_MS);
+}
+
+/** Whether the zone's offset changes during the local day of that instant: a DST switch, or a change of standard time. */
+export function offsetChangesOnDayOf(at: Date, zone: Zone): boolean {
+  if (zone.fixedOffsetMinutes !== null) return false;
+  const midnightWallMs = wallClockMillis({ ...toLocal(at, zone), hour: 0, minute: 0, second: 0 });
+  const lastOfDayBefore = startOfLocalDay(midnightWallMs, zone) - 1;
+  const lastOfDay = startOfLocalDay(midnightWallMs + DAY_MS, zone) - 1;
+  return offsetMillisAt(zone, lastOfDayBefore) !== offsetMillisAt(zone, lastOfDay);
 }
 
 /** `2026-03-01 (Sunday)`: a day heading says the weekday, which is how people remember nights. */

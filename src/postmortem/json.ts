@@ -1,11 +1,14 @@
 import type { IncidentRecord } from '../core/record.ts';
-import { formatLocalDateTime } from '../core/zone.ts';
+import { formatLocalDateTime, formatLocalDateTimeWithOffset } from '../core/zone.ts';
 import { draftPostmortem } from './draft.ts';
 
-/** The postmortem draft as JSON: instants in ISO 8601 UTC, beside their local rendering. */
+/**
+ * The postmortem draft as JSON: instants in ISO 8601 UTC, beside their local rendering, which on a
+ * day when the zone's offset changes carries the offset, as the Markdown does.
+ */
 export function renderPostmortemJson(record: IncidentRecord, generatedAt: Date): string {
   const d = draftPostmortem(record);
-  const local = (t: Date) => formatLocalDateTime(t, d.zone);
+  const local = (t: Date) => (d.offsetShownAt(t) ? formatLocalDateTimeWithOffset(t, d.zone) : formatLocalDateTime(t, d.zone));
   const instant = (t: Date | null) => (t ? { at: t.toISOString(), local: local(t) } : null);
   return JSON.stringify(
     {

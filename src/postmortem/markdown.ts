@@ -7,7 +7,11 @@ import { mdTable, mdText } from './markdown-escape.ts';
 /** The postmortem draft in Markdown (DESIGN §6), rendered from the record alone. */
 export function renderPostmortem(record: IncidentRecord, generatedAt: Date): string {
   const d = draftPostmortem(record);
-  const at = (t: Date) => formatLocalDateTime(t, d.zone);
+  const withOffset = (text: string, t: Date) => {
+    const offset = d.offsetShownAt(t);
+    return offset ? `${text} (${offset})` : text;
+  };
+  const at = (t: Date) => withOffset(formatLocalDateTime(t, d.zone), t);
   const zoneName = describeZone(d.zone);
   const out: string[] = [];
 
@@ -36,7 +40,7 @@ export function renderPostmortem(record: IncidentRecord, generatedAt: Date): str
       mdTable(
         ['Time', '#', 'Kind', 'Who', 'Event'],
         day.entries.map((e) => [
-          formatLocalTime(e.occurredAt, d.zone),
+          withOffset(formatLocalTime(e.occurredAt, d.zone), e.occurredAt),
           `#${e.id}`,
           e.kind,
           e.author,

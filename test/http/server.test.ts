@@ -1,19 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadIncidentRecord } from '../../src/core/record.ts';
-import { createHttpServer, listen, type HttpDeps } from '../../src/http/server.ts';
+import { postmortemToken } from '../../src/http/postmortem-link.ts';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, listen, type HttpDeps, type HttpTimeouts } from '../../src/http/server.ts';
+import { createLogger } from '../../src/logging.ts';
 import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 import { postmortemPath } from '../../src/postmortem/writer.ts';
+import { loadHttpSecret } from '../../src/store/http-secret.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends, silentLog } from '../support/databases.ts';
+import { freePort, rawRequest } from './raw-http.ts';
 
 /** The server's dependencies, wired to a test bot the way src/main.ts wires them. */
-function httpDeps(bot: TestBot): HttpDeps {
+async function httpDeps(bot: TestBot): Promise<HttpDeps> {
   const db = bot.firebell.db;
   return {
+    // The bot made it when it started; this reads the same one.
+    secret: await loadHttpSecret(db),
     loadRecord: (id) => loadIncidentRecord(sqlStore(db), id),
     async health() {
       const reachable = await db.query('select 1').then(
@@ -28,13 +34,27 @@ function httpDeps(bot: TestBot): HttpDeps {
   };
 }
 
-async function serve(bot: TestBot): Promise<{ server: Server; base: string }> {
-  const server = createHttpServer(httpDeps(bot));
+interface Served {
+  server: Server;
+  base: string;
+  /** The path of an incident's postmortem, with its token, as the bot's links carry it. */
+  signed(incidentId: number, format?: 'md' | 'json'): string;
+}
+
+async function serve(bot: TestBot, opts: { deps?: Partial<HttpDeps>; timeouts?: HttpTimeouts } = {}): Promise<Served> {
+  const deps = { ...(await httpDeps(bot)), ...opts.deps };
+  const server = createHttpServer(deps, opts.timeouts);
   const port = await listen(server, 0, '127.0.0.1');
-  return { server, base: `http://127.0.0.1:${port}` };
+  return {
+    server,
+    base: `http://127.0.0.1:${port}`,
+    signed: (id, format = 'md') => `/postmortems/INC-${id}.${format}?token=${postmortemToken(deps.secret, id)}`,
+  };
 }
 
 const closeServer = (server: Server) => new Promise<void>((done) => server.close(() => done()));
+
+type RawAnswerOrHeld = Awaited<ReturnType<typeof rawRequest>> | 'held';
 
 interface Answer {
   status: number;
@@ -51,10 +71,11 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
   let bot: TestBot;
   let server: Server;
   let base: string;
+  let signed: Served['signed'];
 
   beforeAll(async () => {
     bot = await startTestBot(backend);
-    ({ server, base } = await serve(bot));
+    ({ server, base, signed } = await serve(bot));
   });
   afterAll(async () => {
     await closeServer(server);
@@ -84,7 +105,7 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
   test("GET /postmortems/INC-1.md serves the incident's current draft in Markdown", async () => {
     await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
     await bot.say('log 23:52 Rolled back release 4812');
-    const res = await request(`${base}/postmortems/INC-1.md`);
+    const res = await request(`${base}${signed(1)}`);
     expect(res.status).toBe(200);
     expect(res.type).toBe('text/markdown; charset=utf-8');
     expect(res.body).toBe(renderPostmortem(await bot.record(1), bot.clock.now()));
@@ -94,7 +115,7 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
 
   test('GET /postmortems/INC-1.json serves the draft as JSON', async () => {
     await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
-    const res = await fetch(`${base}/postmortems/INC-1.json`);
+    const res = await fetch(`${base}${signed(1, 'json')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toMatchObject({
@@ -109,7 +130,7 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
   });
 
   test('an incident that does not exist is 404 with a plain sentence', async () => {
-    expect(await request(`${base}/postmortems/INC-99.md`)).toEqual({
+    expect(await request(`${base}${signed(99)}`)).toEqual({
       status: 404,
       type: 'text/plain; charset=utf-8',
       body: 'INC-99 does not exist\n',
@@ -124,7 +145,53 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
 
   test('a known path with the wrong method is 405', async () => {
     expect(await request(`${base}/healthz`, 'POST')).toEqual({ status: 405, type: 'text/plain; charset=utf-8', body: 'method not allowed\n' });
-    expect((await request(`${base}/postmortems/INC-1.md`, 'DELETE')).status).toBe(405);
+    expect((await request(`${base}${signed(1)}`, 'DELETE')).status).toBe(405);
+  });
+
+  test('a request target that is not a path (`*`, an absolute URL) is 400, and the server keeps serving', async () => {
+    const port = Number(new URL(base).port);
+    for (const target of ['*', 'http://firebell.example.com/healthz', `http://x${signed(1)}`]) {
+      const answer = await rawRequest(port, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer.status, target).toBe(400);
+      expect(answer.raw.endsWith('\r\n\r\nbad request\n'), target).toBe(true);
+    }
+    expect((await request(`${base}//`)).status).toBe(404);
+    expect((await request(`${base}/healthz`)).status).toBe(200);
+  });
+
+  test('by default a client gets 10 s for its headers and 30 s for its whole request', () => {
+    expect(DEFAULT_HTTP_TIMEOUTS).toEqual({ headersMs: 10_000, requestMs: 30_000, checkIntervalMs: 1_000 });
+    expect({ headers: server.headersTimeout, request: server.requestTimeout }).toEqual({ headers: 10_000, request: 30_000 });
+  });
+
+  describe('a client that never finishes its request (slow loris)', () => {
+    let slow: Served;
+    beforeAll(async () => {
+      slow = await serve(bot, { timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 50 } });
+    });
+    afterAll(() => closeServer(slow.server));
+
+    /** What the server sent before it hung up, or 'held' when it still holds the connection after 5 s. */
+    async function abandoned(request: string): Promise<RawAnswerOrHeld> {
+      const port = Number(new URL(slow.base).port);
+      const held = new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 5_000).unref());
+      return Promise.race([rawRequest(port, request, { end: false }), held]);
+    }
+
+    test('headers that stop halfway are answered 408 and the connection closed', async () => {
+      const answer = await abandoned('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      expect(answer).toMatchObject({ status: 408 });
+    });
+
+    test('a connection that never sends a byte is closed', async () => {
+      const answer = await abandoned('');
+      expect(answer).toMatchObject({ status: 408 });
+    });
+
+    test('a body that stops short of its Content-Length is cut off', async () => {
+      const answer = await abandoned('POST /hooks/warnings HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"alert":');
+      expect(answer).not.toBe('held');
+    });
   });
 });
 
@@ -132,11 +199,27 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
   let bot: TestBot;
   let server: Server;
   let base: string;
+  let signed: Served['signed'];
   let savedDraft: string;
+  // A second server whose disk fails too, logging for real (with firebell's redaction) into logLines.
+  let failing: Served;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     bot = await startTestBot(backend, { now: '2026-03-01T23:10:00Z' });
-    ({ server, base } = await serve(bot));
+    ({ server, base, signed } = await serve(bot));
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    failing = await serve(bot, {
+      deps: {
+        log: createLogger({ level: 'info', pretty: false, destination }),
+        readSavedPostmortem: () => Promise.reject(new Error('the disk went away')),
+      },
+    });
     await bot.say('start Checkout API returning 502s --sev 2 --at "2026-03-01 23:40" --tz Europe/Berlin');
     await bot.say('close');
     await bot.say('start Search is slow --sev 3');
@@ -147,16 +230,17 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
   });
   afterAll(async () => {
     await closeServer(server);
+    await closeServer(failing.server);
     await bot.stop();
   });
 
   test('the draft saved when the incident closed is served instead', async () => {
     expect(savedDraft.split('\n')[0]).toBe('# INC-1: Checkout API returning 502s');
-    expect(await request(`${base}/postmortems/INC-1.md`)).toEqual({ status: 200, type: 'text/markdown; charset=utf-8', body: savedDraft });
+    expect(await request(`${base}${signed(1)}`)).toEqual({ status: 200, type: 'text/markdown; charset=utf-8', body: savedDraft });
   });
 
   test('an incident with no saved draft is 503, saying why', async () => {
-    expect(await request(`${base}/postmortems/INC-2.md`)).toEqual({
+    expect(await request(`${base}${signed(2)}`)).toEqual({
       status: 503,
       type: 'text/plain; charset=utf-8',
       body: 'the database is unreachable and no saved draft exists\n',
@@ -164,7 +248,26 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
   });
 
   test('JSON has no saved copy, so it is 503 too', async () => {
-    expect((await request(`${base}/postmortems/INC-1.json`)).status).toBe(503);
+    expect((await request(`${base}${signed(1, 'json')}`)).status).toBe(503);
+  });
+
+  test('the saved draft still needs its token: without it, 404 exactly as for an incident that does not exist', async () => {
+    const doesNotExist = (id: number) => ({ status: 404, type: 'text/plain; charset=utf-8', body: `INC-${id} does not exist\n` });
+    const otherIncidents = signed(2).split('?')[1];
+    for (const path of ['/postmortems/INC-1.md', `/postmortems/INC-1.md?${otherIncidents}`, `${signed(1)}x`, `/postmortems/INC-1.md?token=${'A'.repeat(43)}`]) {
+      expect(await request(`${base}${path}`), path).toEqual(doesNotExist(1));
+    }
+    // An incident with no saved draft does not give itself away by a 503 either.
+    expect(await request(`${base}/postmortems/INC-2.md`)).toEqual(doesNotExist(2));
+  });
+
+  test('the token never reaches the log, not even when the request fails', async () => {
+    expect((await request(`${failing.base}${failing.signed(1)}`)).status).toBe(500);
+    expect((await request(`${failing.base}${failing.signed(2)}`)).status).toBe(500);
+    const log = logLines.join('');
+    expect(log).toContain('"msg":"http request failed"');
+    expect(log).toContain('"path":"/postmortems/INC-1.md"');
+    for (const id of [1, 2]) expect(log).not.toContain(failing.signed(id).split('token=')[1]);
   });
 
   test('/healthz still answers, saying the database is unreachable', async () => {
@@ -173,15 +276,6 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'unreachable', backend: backend.name });
   });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await closeServer(probe);
-  return port;
-}
 
 describe.each(backends)('firebell with HTTP_PORT set, on $name', (backend) => {
   test('listens on that port and answers /healthz through its own wiring', async () => {

@@ -1,9 +1,9 @@
-import MarkdownIt from 'markdown-it';
 import { describe, expect, test } from 'vitest';
 import type { EntryKind, TimelineEntry } from '../../src/core/model.ts';
 import type { IncidentRecord } from '../../src/core/record.ts';
 import { renderPostmortemJson } from '../../src/postmortem/json.ts';
 import { renderPostmortem } from '../../src/postmortem/markdown.ts';
+import { elementsOf, renderers, tableRows } from './rendered-html.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -176,20 +176,19 @@ describe('the postmortem draft in Markdown', () => {
     );
   });
 
-  test('rendered, the draft has one h1 and every table keeps its columns', () => {
-    const html = new MarkdownIt({ html: true }).render(md);
-    expect(html.match(/<h1>/g)).toHaveLength(1);
-    const widths = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => row[1]!.match(/<t[hd]>/g)!.length);
+  test.each(renderers)('rendered by $name, the draft has one h1 and every table keeps its columns', ({ render }) => {
+    const html = render(md);
+    expect(elementsOf(html).filter((e) => e.tagName === 'h1')).toHaveLength(1);
     // Roles, two timeline days, status updates, action items, corrections.
-    expect(widths).toEqual([2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
+    expect(tableRows(html).map((row) => row.length)).toEqual([2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
   });
 
   test('user text in the title is escaped in the heading and the summary', () => {
     const r = berlinRecord();
     r.incident.title = 'Checkout *down* #2 <b>';
     const out = renderPostmortem(r, generatedAt);
-    expect(out.split('\n')[0]).toBe('# INC-1: Checkout \\*down\\* \\#2 \\<b\\>');
-    expect(section(out, '## Summary')).toContain('**Checkout \\*down\\* \\#2 \\<b\\>**: SEV2, closed.');
+    expect(out.split('\n')[0]).toBe('# INC-1: Checkout \\*down\\* \\#2 &lt;b&gt;');
+    expect(section(out, '## Summary')).toContain('**Checkout \\*down\\* \\#2 &lt;b&gt;**: SEV2, closed.');
   });
 
   test('an incident closed without being resolved ends when it was closed', () => {
@@ -281,5 +280,117 @@ describe('the postmortem draft as JSON', () => {
     const ongoing = JSON.parse(renderPostmortemJson(ongoingRecord('MST'), generatedAt)) as Record<string, unknown>;
     expect(ongoing).toMatchObject({ state: 'investigating', timeZone: 'MST', ended: null, durationSeconds: null });
     expect(ongoing.started).toEqual({ at: '2026-03-01T22:40:00.000Z', local: '2026-03-01 15:40' });
+  });
+});
+
+/**
+ * Berlin falls back on Sunday 25 October 2026: at 03:00 CEST (01:00 UTC) clocks go back to 02:00 CET,
+ * so 02:00-02:59 happens twice. Entries the evening before, four in the doubled hour, one after midnight.
+ */
+function fallBackRecord(timeZone: string): IncidentRecord {
+  return {
+    incident: {
+      id: 7,
+      title: 'Batch jobs ran twice',
+      severity: 3,
+      state: 'resolved',
+      timeZone,
+      startedAt: at('2026-10-24T21:30:00Z'),
+      resolvedAt: at('2026-10-25T23:05:00Z'),
+      closedAt: null,
+      openedBy: 'dana',
+      openedById: 'slack:dana',
+      openedAt: at('2026-10-24T21:30:00Z'),
+    },
+    entries: [
+      entry(1, '2026-10-24T21:30:00Z', 'opened', 'Batch jobs ran twice'),
+      entry(2, '2026-10-25T00:45:00Z', 'note', 'first run of the 02:45 job'),
+      entry(3, '2026-10-25T01:10:00Z', 'note', 'scheduler restarted'),
+      entry(4, '2026-10-25T01:30:00Z', 'action', 'paused the queue'),
+      entry(5, '2026-10-25T01:45:00Z', 'note', 'second run of the 02:45 job'),
+      entry(6, '2026-10-25T23:05:00Z', 'resolved', 'Resolved'),
+    ],
+    revisions: [{ entryId: 3, action: 'edit', previousText: 'schedulr', newText: 'scheduler restarted', changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-10-25T01:50:00Z') }],
+    roles: [],
+    statusUpdates: [{ id: 1, incidentId: 7, state: 'identified', message: 'Jobs ran twice.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-10-25T01:20:00Z') }],
+    followups: [],
+  };
+}
+
+describe('a timeline across a DST switch', () => {
+  const switchedAt = at('2026-10-26T08:00:00Z');
+
+  test('on the day the clocks go back each time shows its offset, so the repeated hour reads in order; other days do not', () => {
+    const timeline = section(renderPostmortem(fallBackRecord('Europe/Berlin'), switchedAt), '## Timeline');
+    expect(timeline).toBe(
+      [
+        '## Timeline',
+        '',
+        'All times Europe/Berlin.',
+        '',
+        '### 2026-10-24 (Saturday)',
+        '',
+        '| Time | # | Kind | Who | Event |',
+        '|---|---|---|---|---|',
+        '| 23:30 | #1 | opened | dana | Batch jobs ran twice |',
+        '',
+        '### 2026-10-25 (Sunday)',
+        '',
+        '| Time | # | Kind | Who | Event |',
+        '|---|---|---|---|---|',
+        '| 02:45 (+02:00) | #2 | note | dana | first run of the 02:45 job |',
+        '| 02:10 (+01:00) | #3 | note | dana | scheduler restarted (edited) |',
+        '| 02:30 (+01:00) | #4 | action | dana | paused the queue |',
+        '| 02:45 (+01:00) | #5 | note | dana | second run of the 02:45 job |',
+        '',
+        '### 2026-10-26 (Monday)',
+        '',
+        '| Time | # | Kind | Who | Event |',
+        '|---|---|---|---|---|',
+        '| 00:05 | #6 | resolved | dana | Resolved |',
+      ].join('\n'),
+    );
+  });
+
+  test('status updates and corrections on that day show the offset too; times on other days do not', () => {
+    const md = renderPostmortem(fallBackRecord('Europe/Berlin'), switchedAt);
+    expect(section(md, '## Summary')).toContain('Started 2026-10-24 23:30, ended 2026-10-26 00:05, lasted 1d 1h 35m.');
+    expect(section(md, '## Public status updates')).toContain('| 2026-10-25 02:20 (+01:00) | identified | Jobs ran twice. | sam |');
+    expect(section(md, '## Timeline corrections')).toContain('| 2026-10-25 02:50 (+01:00) | sam | #3 | edited |');
+  });
+
+  test('a half-hour switch shows the same way (Lord Howe Island goes from +11:00 to +10:30)', () => {
+    const r = fallBackRecord('Australia/Lord_Howe');
+    // 5 April 2026: at 02:00 (+11:00), 15:00 UTC, clocks go back to 01:30.
+    r.entries = [entry(1, '2026-04-04T14:45:00Z', 'opened', 'Batch jobs ran twice'), entry(2, '2026-04-04T15:10:00Z', 'note', 'ran again')];
+    r.revisions = [];
+    expect(section(renderPostmortem(r, switchedAt), '## Timeline')).toContain(
+      ['### 2026-04-05 (Sunday)', '', '| Time | # | Kind | Who | Event |', '|---|---|---|---|---|', '| 01:45 (+11:00) | #1 |'].join('\n'),
+    );
+    expect(section(renderPostmortem(r, switchedAt), '## Timeline')).toContain('| 01:40 (+10:30) | #2 | note |');
+  });
+
+  test('a fixed-offset zone has no switch, so it never shows offsets', () => {
+    const md = renderPostmortem(fallBackRecord('UTC+01:00'), switchedAt);
+    expect(section(md, '## Timeline')).toContain('| 01:45 | #2 | note | dana | first run of the 02:45 job |\n| 02:10 | #3 |');
+    expect(md).not.toMatch(/\([+-]\d\d:\d\d\)/);
+  });
+
+  test('the JSON export adds the offset to local times on that day only', () => {
+    const json = JSON.parse(renderPostmortemJson(fallBackRecord('Europe/Berlin'), switchedAt)) as {
+      started: { local: string };
+      timeline: { local: string }[];
+      statusUpdates: { local: string }[];
+    };
+    expect(json.started.local).toBe('2026-10-24 23:30');
+    expect(json.timeline.map((e) => e.local)).toEqual([
+      '2026-10-24 23:30',
+      '2026-10-25 02:45 +02:00',
+      '2026-10-25 02:10 +01:00',
+      '2026-10-25 02:30 +01:00',
+      '2026-10-25 02:45 +01:00',
+      '2026-10-26 00:05',
+    ]);
+    expect(json.statusUpdates.map((u) => u.local)).toEqual(['2026-10-25 02:20 +01:00']);
   });
 });

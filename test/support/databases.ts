@@ -86,11 +86,14 @@ export async function openTestDb(backend: TestBackend): Promise<{ db: Db; drop()
   };
 }
 
-/** Empties every table but the migrations record, so each test starts from no incidents. */
+/**
+ * Empties every table but the migrations record and the HTTP secret (a running bot holds it in
+ * memory, as a restart would read it back), so each test starts from no incidents.
+ */
 export async function emptyTables(db: Db): Promise<void> {
   const { rows } = await db.query<{ tables: string }>(
     `select string_agg(quote_ident(tablename), ', ') as tables from pg_tables
-     where schemaname = 'public' and tablename <> 'schema_migrations'`,
+     where schemaname = 'public' and tablename not in ('schema_migrations', 'http_secret')`,
   );
   await db.exec(`truncate ${rows[0]!.tables} restart identity cascade`);
 }
