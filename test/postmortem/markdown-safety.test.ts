@@ -72,7 +72,8 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
     occurredAt: at(occurredAt),
     recordedAt: at(occurredAt),
     author,
-    authorId: `slack:${author}`,
+    // By role, not by name: generated names may coincide, and people are counted by id.
+    authorId: `slack:${kind}-author`,
     addedBy: null,
     addedById: null,
     kind,

@@ -52,7 +52,7 @@ function berlinRecord(): IncidentRecord {
       entry(3, '2026-03-01T22:58:00Z', 'note', 'wrong incident', { deletedAt: at('2026-03-01T23:30:00Z'), deletedBy: 'sam' }),
       // 23:05 UTC is 00:05 the next day in Berlin.
       entry(4, '2026-03-01T23:05:00Z', 'note', 'Error rate falling'),
-      entry(5, '2026-03-02T00:25:00Z', 'resolved', 'Resolved', { author: 'sam' }),
+      entry(5, '2026-03-02T00:25:00Z', 'resolved', 'Resolved', { author: 'sam', authorId: 'slack:sam' }),
     ],
     revisions: [
       { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-03-01T23:20:00Z') },
@@ -176,11 +176,30 @@ describe('the postmortem draft in Markdown', () => {
     );
   });
 
+  test('participants are counted by who they are, not by the name they showed', () => {
+    const r = berlinRecord();
+    r.entries = [
+      entry(1, '2026-03-01T22:40:00Z', 'opened', 'Checkout API returning 502s', { author: 'dana', authorId: 'slack:U1' }),
+      // Dana renamed herself; another person is also called dana (on IRC).
+      entry(2, '2026-03-01T22:52:00Z', 'action', 'Rolled back', { author: 'Dana K', authorId: 'slack:U1', recordedAt: at('2026-03-01T22:52:00Z') }),
+      entry(3, '2026-03-01T22:55:00Z', 'note', 'Paged DBA', { author: 'dana', authorId: 'irc:dana' }),
+      entry(4, '2026-03-01T22:58:00Z', 'note', 'wrong', { author: 'sam', authorId: 'slack:U2', deletedAt: at('2026-03-01T23:00:00Z') }),
+    ];
+    const md = renderPostmortem(r, at('2026-03-02T01:00:00Z'));
+    expect(section(md, '## Participants')).toBe(
+      ['## Participants', '', 'Everyone who wrote on the timeline.', '', '| Who | Entries |', '|---|---|', '| Dana K | 2 |', '| dana | 1 |'].join('\n'),
+    );
+    expect(JSON.parse(renderPostmortemJson(r, at('2026-03-02T01:00:00Z'))).participants).toEqual([
+      { id: 'slack:U1', name: 'Dana K', entries: 2 },
+      { id: 'irc:dana', name: 'dana', entries: 1 },
+    ]);
+  });
+
   test.each(renderers)('rendered by $name, the draft has one h1 and every table keeps its columns', ({ render }) => {
     const html = render(md);
     expect(elementsOf(html).filter((e) => e.tagName === 'h1')).toHaveLength(1);
-    // Roles, two timeline days, status updates, action items, corrections.
-    expect(tableRows(html).map((row) => row.length)).toEqual([2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
+    // Roles, participants, two timeline days, status updates, action items, corrections.
+    expect(tableRows(html).map((row) => row.length)).toEqual([2, 2, 2, 2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
   });
 
   test('user text in the title is escaped in the heading and the summary', () => {
