@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, realpath, stat, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -72,7 +72,7 @@ export async function lockDataDir(dir: string, purpose: Pick<LockHolder, 'comman
         return { ok: false, holder: current.holder };
       }
       if (current) {
-        await removeStale(path, current);
+        await removeStale(path, current, await realpath(dataDir));
         continue;
       }
       const mine = await createExclusive(dataDir, path, me);
@@ -202,12 +202,13 @@ async function processStartTime(pid: number): Promise<string | null> {
 /**
  * Removes a stale lock, if it is still the one judged stale. Two processes that both found it
  * stale must not both remove it: the second would remove the first one's fresh lock. So on Linux
- * a takeover holds an abstract socket named after the lock (the kernel lets one process bind it and
- * releases it if that process dies), and re-checks the lock inside it. Elsewhere the re-read after
- * taking the lock is the only check.
+ * a takeover holds an abstract socket named after the directory (the kernel lets one process bind
+ * it, and releases it if that process dies), and re-checks the lock inside it. Elsewhere the
+ * re-read after taking the lock is the only check.
  */
-async function removeStale(path: string, stale: LockFile): Promise<void> {
-  const guard = await takeGuard(path);
+async function removeStale(path: string, stale: LockFile, realDataDir: string): Promise<void> {
+  // Named after the real path: two processes may reach one directory through different links.
+  const guard = await takeGuard(realDataDir);
   if (guard === 'busy') {
     await delay(5);
     return;
@@ -219,9 +220,9 @@ async function removeStale(path: string, stale: LockFile): Promise<void> {
   }
 }
 
-async function takeGuard(path: string): Promise<Server | null | 'busy'> {
+async function takeGuard(realDataDir: string): Promise<Server | null | 'busy'> {
   if (process.platform !== 'linux') return null;
-  const name = `\0firebell-takeover-${createHash('sha256').update(path).digest('hex').slice(0, 32)}`;
+  const name = `\0firebell-takeover-${createHash('sha256').update(realDataDir).digest('hex').slice(0, 32)}`;
   const server = createServer();
   return new Promise((resolveGuard, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolveGuard('busy') : reject(err)));

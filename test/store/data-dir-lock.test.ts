@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,12 +103,16 @@ describe('the data directory lock', () => {
   });
 
   test('of processes that find a stale lock at the same instant, exactly one takes it', { timeout: 120_000 }, async () => {
-    const contenders = Array.from({ length: 4 }, () => new Contender(dataDir));
+    // Half of them reach the directory through a symbolic link.
+    const linked = join(dataDir, 'linked');
+    await mkdir(join(dataDir, 'real'));
+    await symlink(join(dataDir, 'real'), linked);
+    const contenders = Array.from({ length: 4 }, (_, i) => new Contender(i % 2 === 0 ? join(dataDir, 'real') : linked));
     try {
       for (const c of contenders) expect(await c.next()).toBe('ready');
       const stale = JSON.stringify({ pid: await deadPid(), startTime: '1', command: 'run', socket: null });
       for (let round = 0; round < 20; round++) {
-        await writeFile(join(dataDir, 'firebell.lock'), stale);
+        await writeFile(join(dataDir, 'real', 'firebell.lock'), stale);
         for (const c of contenders) c.send('take');
         const answers = await Promise.all(contenders.map((c) => c.next()));
         expect(answers.filter((a) => a === 'won'), `round ${round}: ${answers.join(', ')}`).toHaveLength(1);
