@@ -84,7 +84,8 @@ async function runMigrate(): Promise<number> {
     }
   });
   if (!done.ok) {
-    throw new CliError(`firebell migrate: ${describeHolder(config.DATA_DIR, done.holder)}; stop it first (the bot applies migrations when it starts)`, 1);
+    const advice = done.holder.command === 'run' ? 'stop it first (the bot applies migrations when it starts)' : 'try again when it has finished';
+    throw new CliError(`firebell migrate: ${describeHolder(config.DATA_DIR, done.holder)}; ${advice}`, 1);
   }
   process.stdout.write(done.value.length > 0 ? `applied ${done.value.join(', ')}\n` : 'migrations are up to date\n');
   return 0;

@@ -54,7 +54,12 @@ async function takeDataDir(config: Config, log: Logger) {
   const socketPath = controlSocketPath(dataDir);
   const taken = await lockDataDir(dataDir, { command: 'run', socket: socketPath });
   if (!taken.ok) {
-    const advice = config.DATABASE_URL ? 'give each process its own DATA_DIR' : 'stop it first, or give this one its own DATA_DIR';
+    const advice =
+      taken.holder.command !== 'run'
+        ? 'try again when it has finished'
+        : config.DATABASE_URL
+          ? 'give each process its own DATA_DIR'
+          : 'stop it first, or give this one its own DATA_DIR';
     throw new StartupError(`${describeHolder(dataDir, taken.holder)}; ${advice}`);
   }
   const lock = taken.lock;

@@ -148,6 +148,18 @@ describe('one process per data directory, on the embedded database', { timeout: 
     expect(reused.code).toBe(0);
   });
 
+  test.runIf(process.platform === 'linux')('while a firebell export holds DATA_DIR, the bot, export and migrate each say to try again', async () => {
+    // This test's own process stands in for an export that is still reading the database.
+    const holder = { pid: process.pid, startTime: startTimeOf(process.pid), command: 'export', socket: null };
+    await writeFile(join(dataDir, 'firebell.lock'), JSON.stringify(holder));
+    const busy = `DATA_DIR ${dataDir} is in use by firebell pid ${process.pid} (firebell export); try again when it has finished\n`;
+    for (const [args, prefix] of [[[], 'firebell'], [['export', 'INC-1'], 'firebell export'], [['migrate'], 'firebell migrate']] as const) {
+      const r = await runFirebell([...args], { DATA_DIR: dataDir }, 'list\n');
+      expect(r.stderr).toBe(`${prefix}: ${busy}`);
+      expect(r.code).toBe(1);
+    }
+  });
+
   test('DATA_DIR naming a file, or a place nothing can be written, stops start-up with one line and status 2', async () => {
     const file = join(dataDir, 'not-a-directory');
     await writeFile(file, 'x');
