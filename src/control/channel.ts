@@ -50,6 +50,7 @@ export class ControlChannel {
   private readonly clients = new Set<Socket>();
   private readonly answering = new Set<Promise<void>>();
   private handlers: Record<string, ControlHandler> | null = null;
+  private closing = false;
   private ready: Promise<void>;
   private markReady!: () => void;
 
@@ -98,6 +99,7 @@ export class ControlChannel {
    * the database, which closes next), clients that have not asked yet are dropped.
    */
   async close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Requests still waiting for serve() are answered that we are stopping.
     this.markReady();
@@ -119,6 +121,8 @@ export class ControlChannel {
       const end = received.indexOf('\n');
       if (end === -1 && Buffer.byteLength(received) <= MAX_REQUEST_BYTES) return;
       socket.off('data', onData);
+      // Too late: the database is about to close.
+      if (this.closing) return void socket.destroy();
       // The request is in: answering may take longer than a silent client is allowed to wait.
       socket.setTimeout(0);
       const line = end === -1 ? null : received.slice(0, end);
