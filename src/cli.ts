@@ -1,12 +1,15 @@
 import { userInfo } from 'node:os';
 import { describeConfigProblems, loadConfig, type Config } from './config.ts';
+import { askControlChannel, type ControlRequest, type ControlResponse } from './control/channel.ts';
+import { exportIncident, exportRequest } from './control/requests.ts';
 import { systemClock } from './core/clock.ts';
 import { parseIncidentRef } from './core/incidents.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { createLogger } from './logging.ts';
 import { startFirebell } from './main.ts';
 import { StartupError } from './startup-error.ts';
-import { POSTMORTEM_FORMATS, exportPostmortem, type PostmortemFormat } from './postmortem/export.ts';
+import { POSTMORTEM_FORMATS, type PostmortemFormat } from './postmortem/export.ts';
+import { describeHolder, lockDataDir, type LockHolder } from './store/data-dir-lock.ts';
 import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
 import { ensureTemplate } from './store/pglite-template.ts';
 import { openDatabase } from './store/open.ts';
@@ -47,26 +50,44 @@ async function run(): Promise<number> {
     log,
     shell: { input: process.stdin, output: process.stdout, interactive, user: { platform: 'shell', id: userInfo().username, name: userInfo().username } },
   });
-  const stop = async () => {
-    await bot.stop();
-    return 0;
-  };
-  const signalled = new Promise<number>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(stop()));
+  const stopped = new Promise<number>((resolve) => {
+    const stop = () => resolve(bot.stop().then(() => 0));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+    void bot.shell?.finished.then(stop);
   });
-  const finished = bot.shell ? bot.shell.finished.then(stop) : new Promise<number>(() => undefined);
-  return Promise.race([signalled, finished]);
+  return stopped;
+}
+
+/**
+ * Runs fn holding DATA_DIR when the database is PGlite in it (with Postgres, export and migrate do
+ * not touch DATA_DIR). When another process holds it, fn does not run and that process is named.
+ */
+async function withDataDir<T>(config: Config, command: string, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; holder: LockHolder }> {
+  if (config.DATABASE_URL) return { ok: true, value: await fn() };
+  const taken = await lockDataDir(config.DATA_DIR, { command, socket: null });
+  if (!taken.ok) return taken;
+  try {
+    return { ok: true, value: await fn() };
+  } finally {
+    await taken.lock.release();
+  }
 }
 
 async function runMigrate(): Promise<number> {
   const config = requireConfig();
-  const db = await openDatabase(config, logger(config), { migrate: false });
-  try {
-    const applied = await migrate(db);
-    process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'migrations are up to date\n');
-  } finally {
-    await db.close();
+  const done = await withDataDir(config, 'migrate', async () => {
+    const db = await openDatabase(config, logger(config), { migrate: false });
+    try {
+      return await migrate(db);
+    } finally {
+      await db.close();
+    }
+  });
+  if (!done.ok) {
+    const advice = done.holder.command === 'run' ? 'stop it first (the bot applies migrations when it starts)' : 'try again when it has finished';
+    throw new CliError(`firebell migrate: ${describeHolder(config.DATA_DIR, done.holder)}; ${advice}`, 1);
   }
+  process.stdout.write(done.value.length > 0 ? `applied ${done.value.join(', ')}\n` : 'migrations are up to date\n');
   return 0;
 }
 
@@ -83,15 +104,29 @@ async function runExport(args: string[]): Promise<number> {
     format = value as PostmortemFormat;
   }
   const config = requireConfig();
-  const db = await openDatabase(config, logger(config));
-  try {
-    const record = await loadIncidentRecord(sqlStore(db), id);
-    if (!record) throw new CliError(`firebell export: INC-${id} does not exist`, 1);
-    process.stdout.write(exportPostmortem(record, format, systemClock.now()).content);
-  } finally {
-    await db.close();
-  }
+  const done = await withDataDir(config, 'export', async () => {
+    const db = await openDatabase(config, logger(config));
+    try {
+      const draft = await exportIncident({ load: (n) => loadIncidentRecord(sqlStore(db), n), now: () => systemClock.now() }, id, format);
+      return draft.ok ? { ok: true as const, content: draft.value } : { ok: false as const, error: draft.error.message };
+    } finally {
+      await db.close();
+    }
+  });
+  // The bot holds the data directory: it reads its own database for us.
+  const answer = done.ok ? done.value : await askHolder(config.DATA_DIR, done.holder, exportRequest(id, format));
+  if (!answer.ok) throw new CliError(`firebell export: ${answer.error}`, 1);
+  if (typeof answer.content !== 'string') throw new CliError('firebell export: the running bot answered without a draft', 1);
+  process.stdout.write(answer.content);
   return 0;
+}
+
+async function askHolder(dataDir: string, holder: LockHolder, request: ControlRequest): Promise<ControlResponse> {
+  const busy = describeHolder(dataDir, holder);
+  if (!holder.socket) throw new CliError(`firebell ${request.op}: ${busy}; try again when it has finished`, 1);
+  const asked = await askControlChannel(holder.socket, request);
+  if (!asked.ok) throw new CliError(`firebell ${request.op}: ${busy}, which cannot be asked at ${holder.socket} (${asked.problem})`, 1);
+  return asked.response;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -133,7 +168,7 @@ main(process.argv.slice(2)).then(
     }
     if (err instanceof MigrationError || err instanceof StartupError) {
       process.stderr.write(`firebell: ${err.message}\n`);
-      return exitWhenFlushed(1);
+      return exitWhenFlushed(err instanceof StartupError ? err.exitCode : 1);
     }
     process.stderr.write(`firebell: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return exitWhenFlushed(1);

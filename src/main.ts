@@ -11,6 +11,8 @@ import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
 import type { Config } from './config.ts';
+import { ControlChannel, controlSocketPath } from './control/channel.ts';
+import { controlHandlers } from './control/requests.ts';
 import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
 import { loadIncidentRecord } from './core/record.ts';
@@ -18,6 +20,7 @@ import { postmortemUrl } from './http/postmortem-link.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
+import { describeHolder, lockDataDir } from './store/data-dir-lock.ts';
 import type { Db } from './store/db.ts';
 import { loadHttpSecret } from './store/http-secret.ts';
 import { CommandJournal } from './store/journal.ts';
@@ -62,17 +65,49 @@ export interface Firebell {
   stop(): Promise<void>;
 }
 
+/**
+ * Takes DATA_DIR and what lives in it: the database (PGlite's files, or a Postgres connection), the
+ * journal and the control channel. Whatever was taken is given back if a later part fails.
+ */
+async function takeDataDir(config: Config, log: Logger, clock: Clock) {
+  const dataDir = resolve(config.DATA_DIR);
+  const socketPath = controlSocketPath(dataDir);
+  const taken = await lockDataDir(dataDir, { command: 'run', socket: socketPath });
+  if (!taken.ok) {
+    const advice =
+      taken.holder.command !== 'run'
+        ? 'try again when it has finished'
+        : config.DATABASE_URL
+          ? 'give each process its own DATA_DIR'
+          : 'stop it first, or give this one its own DATA_DIR';
+    throw new StartupError(`${describeHolder(dataDir, taken.holder)}; ${advice}`);
+  }
+  const lock = taken.lock;
+  let control: ControlChannel | null = null;
+  let db: Db | null = null;
+  try {
+    // Listening before the database opens, so `firebell export` can ask (and wait) from the start.
+    control = await ControlChannel.listen(socketPath, log).catch((err: unknown) => {
+      log.warn({ err, socketPath }, 'no control socket: `firebell export` cannot ask this process');
+      return null;
+    });
+    db = await openDatabase(config, log);
+    // Loaded once: the HTTP side checks link tokens from memory, so it still can while the database is down.
+    const httpSecret = await loadHttpSecret(db);
+    const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'), { log, clock });
+    return { dataDir, lock, control, db, journal, httpSecret };
+  } catch (err) {
+    await control?.close();
+    await db?.close();
+    await lock.release();
+    throw err;
+  }
+}
+
 /** Wiring only: config → store → core → adapters, http. */
 export async function startFirebell(config: Config, io: FirebellIo): Promise<Firebell> {
   const { clock, log } = io;
-  const dataDir = resolve(config.DATA_DIR);
-  const db = await openDatabase(config, log);
-  // Loaded once: the HTTP side checks link tokens from memory, so it still can while the database is down.
-  const httpSecret = await loadHttpSecret(db).catch(async (err: unknown) => {
-    await db.close();
-    throw err;
-  });
-  const journal = await CommandJournal.open(join(dataDir, 'journal', 'commands.jsonl'), { log, clock });
+  const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
   const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];
@@ -136,12 +171,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     router.replayJournal(pending);
     await executor.idle();
   }
-  let stopped = false;
-  async function stopAll(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
+  control?.serve(controlHandlers({ load, now: () => clock.now() }));
+
+  let stopping: Promise<void> | null = null;
+  async function stopInOrder(): Promise<void> {
     for (const a of adapters) await a.stop();
     if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
+    await control?.close();
     executor.stop();
     await executor.idle();
     await outbox!.stop();
@@ -149,7 +185,10 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await executor.checkpoint();
     await journal.close();
     await db.close();
+    await lock.release();
   }
+  // A signal and the end of input can both ask: the second waits for the same stop.
+  const stopAll = () => (stopping ??= stopInOrder());
 
   for (const a of adapters) await a.start();
   // Notices kept but not delivered before the last stop go out now.

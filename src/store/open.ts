@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from './db.ts';
 import { loadMigrations, migrate } from './migrate.ts';
@@ -13,7 +12,8 @@ export interface DatabaseSettings {
 
 /**
  * Postgres when DATABASE_URL is set, else PGlite in DATA_DIR/pgdata; migrated either way, unless
- * the caller (`firebell migrate`) migrates it itself.
+ * the caller (`firebell migrate`) migrates it itself. The caller holds DATA_DIR (data-dir-lock.ts)
+ * before it opens PGlite there.
  */
 export async function openDatabase(settings: DatabaseSettings, log: Logger, opts: { migrate: boolean } = { migrate: true }): Promise<Db> {
   const migrations = await loadMigrations();
@@ -29,13 +29,21 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger, opts
     });
   } else {
     // Loaded only when used: PGlite's module alone costs a Postgres deployment tens of MB.
-    const [{ openPgliteDb }, { copyTemplate }] = await Promise.all([import('./pglite-db.ts'), import('./pglite-template.ts')]);
-    const dataDir = join(settings.DATA_DIR, 'pgdata');
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    const [{ openPgliteDb }, { buildDataDir, copyTemplate }, { describeDamage, inspectPgData, openPgData }] = await Promise.all([
+      import('./pglite-db.ts'),
+      import('./pglite-template.ts'),
+      import('./pglite-data-dir.ts'),
+    ]);
+    const dataDir = resolve(settings.DATA_DIR, 'pgdata');
+    const state = await inspectPgData(dataDir);
+    if (state.kind === 'damaged') throw new StartupError(describeDamage(dataDir, state.reason));
+    if (state.kind === 'absent') {
       const fromTemplate = await copyTemplate(migrations, dataDir);
-      log.info({ dataDir, fromTemplate }, 'creating the embedded database');
+      // No template (it is made by `npm install`): an initdb, beside the target all the same.
+      if (!fromTemplate) await buildDataDir(dataDir, async (dir) => (await openPgliteDb({ dataDir: dir })).close());
+      log.info({ dataDir, fromTemplate }, 'created the embedded database');
     }
-    db = await openPgliteDb({ dataDir });
+    db = await openPgData(dataDir);
   }
   if (!opts.migrate) return db;
   try {

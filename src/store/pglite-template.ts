@@ -27,11 +27,24 @@ export function templateDir(migrations: readonly Migration[], root = TEMPLATE_RO
   return join(root, `pglite-template-${key}`);
 }
 
-/** Fills an empty data directory from the template; false when there is no template for these migrations. */
+/**
+ * Makes a data directory at target (missing, or empty) whole or not at all: it is built beside
+ * target, then renamed into place, so a start killed halfway leaves no half-made directory that
+ * would later look damaged. A non-empty target is never replaced: the rename fails.
+ */
+export async function buildDataDir(target: string, build: (dir: string) => Promise<void>): Promise<void> {
+  const partial = `${target}.partial`;
+  // Left by a start that was interrupted; the caller holds the data directory.
+  await rm(partial, { recursive: true, force: true });
+  await build(partial);
+  await rename(partial, target);
+}
+
+/** Makes target, missing or empty, a copy of the template; false when there is no template for these migrations. */
 export async function copyTemplate(migrations: readonly Migration[], target: string, root = TEMPLATE_ROOT): Promise<boolean> {
   const source = templateDir(migrations, root);
   if (!existsSync(join(source, 'PG_VERSION'))) return false;
-  await cp(source, target, { recursive: true });
+  await buildDataDir(target, (dir) => cp(source, dir, { recursive: true }));
   return true;
 }
 

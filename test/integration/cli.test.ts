@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startTestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
-import { runFirebell, spawnFirebell } from '../support/cli.ts';
+import { RunningFirebell, runFirebell, spawnFirebell } from '../support/cli.ts';
 
 // The real binary, as a newcomer runs it: no configuration but a data directory.
 describe('the firebell binary on the embedded default', () => {
@@ -130,6 +130,37 @@ describe('the firebell binary on the embedded default', () => {
     expect(r.stdout.length).toBeGreaterThan(3000 * 40);
     expect(r.stdout).toContain('| entry number 3000 |');
     expect(r.stdout.trimEnd().endsWith('_None yet: what would stop this from happening again?_')).toBe(true);
+  });
+
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s stops reading: piped commands not yet started are not run, and every one answered is kept', async (signal) => {
+    const bot = new RunningFirebell({ DATA_DIR: dataDir });
+    const script = ['/incident start Stopped mid-script --at "2026-03-01 10:00" --tz UTC'];
+    for (let i = 1; i <= 1000; i++) script.push(`/incident log entry ${i}`);
+    bot.child.stdin.write(`${script.join('\n')}\n`);
+    await bot.waitFor(() => bot.stdout.includes('Logged #3 '));
+    const stopped = await bot.kill(signal);
+    expect(stopped).toEqual({ code: 0, signal: null });
+    expect(bot.stderr).toBe('');
+    const answered = bot.stdout.trimEnd().split('\n').slice(1);
+    expect(answered.every((l) => /^Logged #\d+ on INC-1/.test(l))).toBe(true);
+    expect(answered.length).toBeLessThan(1000);
+
+    const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
+    const logged = exported.stdout.split('\n').filter((l) => l.includes('| note |'));
+    expect(logged).toHaveLength(answered.length);
+    expect(logged.at(-1)).toContain(`| entry ${answered.length} |`);
+  });
+
+  test('piped lines end at LF only: a lone CR stays inside its command, the CR of CRLF is dropped', async () => {
+    const r = await runFirebell([], { DATA_DIR: dataDir }, '/incident start Pasted notes --at "2026-03-01 10:00" --tz UTC\r\n/incident log first line\rsecond line\n');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      'INC-1 opened: Pasted notes · SEV3 · started 2026-03-01 10:00 UTC',
+      expect.stringMatching(/^Logged #2 on INC-1 at /),
+    ]);
+    const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
+    expect(exported.stdout).toContain('| note | ');
+    expect(exported.stdout).toContain('first line<br>second line');
   });
 
   test('an unreachable database stops start-up with one line that does not show the password', async () => {

@@ -5,7 +5,7 @@ import { incidentRef } from '../../core/model.ts';
 import type { Notice } from '../../core/notices.ts';
 import type { Actor } from '../../core/people.ts';
 import type { ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
-import { parseShellLine } from './parse.ts';
+import { parseShellLine, pipedLines } from './parse.ts';
 import { renderShellLateReply, renderShellNotice, renderShellReply } from './render.ts';
 
 export interface ShellAdapterOptions {
@@ -33,6 +33,9 @@ export class ShellAdapter implements ChatAdapter {
   private channelId: string;
   private prompt = 'firebell> ';
   private lineNumber = 0;
+  private stopping = false;
+  private stopReading: (() => void) | null = null;
+  private reading: Promise<void> | null = null;
   private readonly sessionId: string;
   private finishedResolve!: () => void;
   /** Resolves when the input has ended and every command read has been answered. */
@@ -47,23 +50,34 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    void this.readLines();
+    this.reading = this.readLines();
   }
 
+  /**
+   * Stops reading: lines read ahead but not yet started are dropped, the command being run is
+   * answered first. Resolves once the shell has said its last reply.
+   */
   async stop(): Promise<void> {
-    this.opts.input.pause();
+    this.stopping = true;
+    this.stopReading?.();
+    await this.reading;
   }
 
   private async readLines(): Promise<void> {
     const { input, output, interactive } = this.opts;
-    const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
-    rl.setPrompt(this.prompt);
-    if (interactive) {
+    const rl = interactive ? createInterface({ input, output, terminal: true }) : null;
+    // Piped input is split on \n only: readline also ends a line at a lone \r, which would run
+    // the rest of a pasted line as a command of its own.
+    const lines = rl ?? pipedLines(input);
+    this.stopReading = () => (rl ? rl.close() : input.destroy());
+    if (rl) {
+      rl.setPrompt(this.prompt);
       output.write('firebell: type `help` for the commands, Ctrl-D to leave.\n');
       rl.prompt();
     }
     try {
-      for await (const line of rl) {
+      for await (const line of lines) {
+        if (this.stopping) break;
         this.lineNumber++;
         if (interactive && /^\s*(exit|quit)\s*$/i.test(line)) break;
         const parsed = parseShellLine(line);
@@ -80,13 +94,16 @@ export class ShellAdapter implements ChatAdapter {
           if (reply.opened !== undefined) await this.moveInto(reply.opened, `${eventId}-link`);
           output.write(renderShellReply(reply));
         }
-        if (interactive) {
+        if (rl) {
           rl.setPrompt(this.prompt);
           rl.prompt();
         }
       }
+    } catch (err) {
+      // Destroying the input is how a stop ends a read that is waiting.
+      if (!this.stopping) throw err;
     } finally {
-      rl.close();
+      rl?.close();
       this.finishedResolve();
     }
   }
