@@ -41,7 +41,8 @@ export async function measureLogPath(
     const reply = await bot.router.dispatch(invocation('start', `Bench incident ${c}`, 'lobby'));
     const id = /INC-(\d+)/.exec(plainLines(reply)[0] ?? '')?.[1];
     if (!id) throw new Error(`start failed: ${plainLines(reply).join(' ')}`);
-    await bot.db.query('insert into channel_links (platform, channel_id, incident_id, linked_at) values ($1, $2, $3, now())', ['bench', channel, Number(id)]);
+    const linked = await bot.router.dispatch({ ...invocation('link', '', channel), payload: { incidentId: Number(id) } });
+    if (linked.tone !== 'ok') throw new Error(`link failed: ${plainLines(linked).join(' ')}`);
     channelIds.push(channel);
     if (opts.incidents === 'reuse') reusedChannels.push(channel);
   }

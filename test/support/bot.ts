@@ -95,7 +95,12 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       await firebell.outbox.drain();
       return readFile(join(target.settings.DATA_DIR, 'postmortems', `INC-${incidentId}.md`), 'utf8');
     },
-    reset: () => emptyTables(firebell.db),
+    async reset() {
+      // Nothing of the last test may still be on its way: ids start again at 1 after this.
+      await firebell.executor.idle();
+      await firebell.outbox.drain();
+      await emptyTables(firebell.db);
+    },
     async stop() {
       await firebell.stop();
       if (!opts.database) await target.drop();
