@@ -17,6 +17,9 @@ import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
+import type { HttpRoute } from './http/route.ts';
+import { healthRoute } from './http/routes/health.ts';
+import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
@@ -135,20 +138,23 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   let server: Server | null = null;
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
-    server = createHttpServer({
-      loadRecord: load,
-      async health() {
+    const routes: HttpRoute[] = [
+      healthRoute(async () => {
         const reachable = await db.query('select 1').then(
           () => true,
           () => false,
         );
         return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
-      },
-      readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
-      secret: httpSecret,
-      now: () => clock.now(),
-      log,
-    });
+      }),
+      postmortemRoute({
+        loadRecord: load,
+        readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
+        secret: httpSecret,
+        now: () => clock.now(),
+        log,
+      }),
+    ];
+    server = createHttpServer({ routes, log });
   }
 
   let shell: ShellAdapter | null = null;

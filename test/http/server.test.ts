@@ -4,7 +4,10 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadIncidentRecord } from '../../src/core/record.ts';
 import { postmortemToken } from '../../src/http/postmortem-link.ts';
-import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, listen, type HttpDeps, type HttpTimeouts } from '../../src/http/server.ts';
+import type { HttpRoute } from '../../src/http/route.ts';
+import { healthRoute, type HealthReport } from '../../src/http/routes/health.ts';
+import { postmortemRoute, type PostmortemRouteDeps } from '../../src/http/routes/postmortems.ts';
+import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, listen, type HttpTimeouts } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging.ts';
 import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 import { postmortemPath } from '../../src/postmortem/writer.ts';
@@ -14,7 +17,9 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends, silentLog } from '../support/databases.ts';
 import { freePort, rawRequest } from './raw-http.ts';
 
-/** The server's dependencies, wired to a test bot the way src/main.ts wires them. */
+type HttpDeps = PostmortemRouteDeps & { health(): Promise<HealthReport> };
+
+/** The routes' dependencies, wired to a test bot the way src/main.ts wires them. */
 async function httpDeps(bot: TestBot): Promise<HttpDeps> {
   const db = bot.firebell.db;
   return {
@@ -34,6 +39,8 @@ async function httpDeps(bot: TestBot): Promise<HttpDeps> {
   };
 }
 
+const routesOf = (deps: HttpDeps): HttpRoute[] => [healthRoute(() => deps.health()), postmortemRoute(deps)];
+
 interface Served {
   server: Server;
   base: string;
@@ -43,7 +50,7 @@ interface Served {
 
 async function serve(bot: TestBot, opts: { deps?: Partial<HttpDeps>; timeouts?: HttpTimeouts } = {}): Promise<Served> {
   const deps = { ...(await httpDeps(bot)), ...opts.deps };
-  const server = createHttpServer(deps, opts.timeouts);
+  const server = createHttpServer({ routes: routesOf(deps), log: deps.log, ...(opts.timeouts ? { timeouts: opts.timeouts } : {}) });
   const port = await listen(server, 0, '127.0.0.1');
   return {
     server,
