@@ -34,7 +34,10 @@ import { sqlStore } from './store/sql-store.ts';
 export interface FirebellIo {
   clock: Clock;
   log: Logger;
-  /** The shell adapter's terminal; absent when the shell is not wanted. */
+  /**
+   * The terminal the shell adapter would read. It runs when no chat platform is configured, or
+   * beside them with FIREBELL_SHELL=1.
+   */
   shell?: { input: Readable; output: Writable; interactive: boolean; user: Actor };
   /** Listen here instead of all interfaces (tests use 127.0.0.1). */
   httpHost?: string;
@@ -64,6 +67,8 @@ export interface Firebell {
   work: UnitOfWork;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
+  /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
+  chatPlatforms: readonly string[];
   httpPort: number | null;
   stop(): Promise<void>;
 }
@@ -157,16 +162,17 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     server = createHttpServer({ routes, log });
   }
 
-  let shell: ShellAdapter | null = null;
-  if (io.shell) {
-    shell = new ShellAdapter({ ...io.shell, clock, dispatch: (inv) => router.dispatch(inv) });
-    adapters.push(shell);
-  }
   const channels: ChannelDirectory = {
     channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
     openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
   };
   adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  const chatPlatforms = adapters.map((a) => a.platform);
+  let shell: ShellAdapter | null = null;
+  if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {
+    shell = new ShellAdapter({ ...io.shell, clock, dispatch: (inv) => router.dispatch(inv) });
+    adapters.push(shell);
+  }
   consumers.push(...adapters);
   outbox = new NoticeOutbox({ db, clock, log, consumers, ...io.outbox });
 
@@ -220,6 +226,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     work,
     channels,
     shell,
+    chatPlatforms,
     httpPort,
     stop: stopAll,
   };
