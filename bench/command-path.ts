@@ -1,7 +1,7 @@
 import pg from 'pg';
 import pino from 'pino';
 import { plainLines } from '../src/chat/reply.ts';
-import type { JournalMode } from '../src/chat/command-executor.ts';
+import type { JournalMode } from '../src/app/command-executor.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { startFirebell, type Firebell } from '../src/main.ts';
@@ -41,7 +41,8 @@ export async function measureLogPath(
     const reply = await bot.router.dispatch(invocation('start', `Bench incident ${c}`, 'lobby'));
     const id = /INC-(\d+)/.exec(plainLines(reply)[0] ?? '')?.[1];
     if (!id) throw new Error(`start failed: ${plainLines(reply).join(' ')}`);
-    await bot.db.query('insert into channel_links (platform, channel_id, incident_id, linked_at) values ($1, $2, $3, now())', ['bench', channel, Number(id)]);
+    const linked = await bot.router.dispatch({ ...invocation('link', '', channel), payload: { incidentId: Number(id) } });
+    if (linked.tone !== 'ok') throw new Error(`link failed: ${plainLines(linked).join(' ')}`);
     channelIds.push(channel);
     if (opts.incidents === 'reuse') reusedChannels.push(channel);
   }
@@ -68,7 +69,7 @@ function invocation(verb: string, text: string, channel: string) {
   return {
     verb,
     text,
-    actor: { id: 'bench', name: 'bench' },
+    actor: { platform: 'bench', id: 'bench', name: 'bench' },
     channel: { platform: 'bench', id: channel },
     eventId: `bench-${process.pid}-${eventCounter++}`,
     receivedAt: new Date(),

@@ -12,8 +12,13 @@ import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts
 const quick = process.argv.includes('--quick');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const settings = quick
-  ? { startups: 1, pathMs: 1_000, scaleEntries: 2_000, pgliteScaleEntries: 1_000 }
-  : { startups: 5, pathMs: 5_000, scaleEntries: 100_000, pgliteScaleEntries: 10_000 };
+  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000 }
+  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000 };
+
+/** The faster of two runs of the same measure (a noisy machine only ever slows a run down). */
+function best(a: PathResult | null, b: PathResult): PathResult {
+  return a && a.perSecond >= b.perSecond ? a : b;
+}
 
 interface Row {
   what: string;
@@ -123,17 +128,25 @@ async function commandPathRows(pgUrl: string | null): Promise<void> {
     const bot = await startNullBot({ DATA_DIR: dir.path, DATABASE_URL: pgUrl });
     await measureLogPath(bot, { concurrency: 4, channels: 4, durationMs: settings.pathMs / 2 }); // warm-up
     for (const concurrency of [1, 16, 64]) {
-      const ceiling = await measurePgInserts(pgUrl, concurrency, settings.pathMs);
       const layouts = concurrency === 1 ? [1] : [1, concurrency];
+      // The machine is shared and noisy: ceiling and bot take turns, and each keeps its best of three.
+      let ceiling: PathResult | null = null;
+      const bestByLayout = new Map<number, PathResult>();
+      for (let round = 0; round < settings.rounds; round++) {
+        ceiling = best(ceiling, await measurePgInserts(pgUrl, concurrency, settings.pathMs));
+        for (const channels of layouts) {
+          bestByLayout.set(channels, best(bestByLayout.get(channels) ?? null, await measureLogPath(bot, { concurrency, channels, durationMs: settings.pathMs })));
+        }
+      }
       for (const channels of layouts) {
-        const r = await measureLogPath(bot, { concurrency, channels, durationMs: settings.pathMs });
-        const share = r.perSecond / ceiling.perSecond;
+        const r = bestByLayout.get(channels)!;
+        const share = r.perSecond / ceiling!.perSecond;
         const target = concurrency === 16 ? '≥ 0.50, p99 < 50 ms' : concurrency === 1 ? '≥ 0.25' : '—';
         const met = concurrency === 16 ? yesNo(share >= 0.5 && r.p99Ms < 50) : concurrency === 1 ? yesNo(share >= 0.25) : '—';
         row({
           what: `log, Postgres, ${concurrency} at once, ${channels === 1 ? 'one channel' : `${channels} channels`}`,
           firebell: pathFigure(r),
-          ceiling: `${pathFigure(ceiling)} (INSERT, ${concurrency} connections)`,
+          ceiling: `${pathFigure(ceiling!)} (INSERT, ${concurrency} connections)`,
           ratio: ratio(share),
           target,
           met,
@@ -144,15 +157,20 @@ async function commandPathRows(pgUrl: string | null): Promise<void> {
     await dir.remove();
   }
 
-  const pgliteCeiling = await measurePgliteInserts(settings.pathMs);
+  let pgliteCeiling: PathResult | null = null;
   for (const journalMode of ['every-command', 'when-unreachable'] as const) {
     const dir = await tempDir('path-pglite');
     const bot = await startNullBot({ DATA_DIR: dir.path }, journalMode);
     await measureLogPath(bot, { concurrency: 1, channels: 1, durationMs: settings.pathMs / 2 }); // warm-up
-    const r = await measureLogPath(bot, { concurrency: 1, channels: 1, durationMs: settings.pathMs });
+    let r: PathResult | null = null;
+    for (let round = 0; round < settings.rounds; round++) {
+      pgliteCeiling = best(pgliteCeiling, await measurePgliteInserts(settings.pathMs));
+      r = best(r, await measureLogPath(bot, { concurrency: 1, channels: 1, durationMs: settings.pathMs }));
+    }
     await bot.stop();
     await dir.remove();
     const durable = journalMode === 'every-command';
+    if (!r || !pgliteCeiling) throw new Error('no rounds measured');
     row({
       what: durable ? 'log, PGlite, one after another (default: journal fsync)' : 'log, PGlite, one after another, journal off (the cost of durability)',
       firebell: pathFigure(r),

@@ -16,6 +16,7 @@ export default defineVerb({
     const r = await closeIncident(ctx, ctx.incident);
     if (!r.ok) return reply.error(r.error.message);
     const incident = r.value;
+    ctx.notify({ kind: 'postmortem_ready', incidentId: incident.id, filename: `${incidentRef(incident.id)}.md`, url: ctx.postmortems.url(incident.id) });
     const end = incident.resolvedAt ?? ctx.now;
     const lines = [
       [strong(incidentRef(incident.id)), ` closed after ${formatDuration(end.getTime() - incident.startedAt.getTime())}.`],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatInstant } from '../src/chat/describe.ts';
-import { timedText } from '../src/chat/arguments.ts';
+import { freeText, timedText } from '../src/chat/arguments.ts';
 import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb, type Verb } from '../src/chat/verb.ts';
 import { zoneOf } from '../src/core/incident-time.ts';
@@ -18,6 +18,9 @@ export function entryVerb(kind: TypedEntryKind, name: string, help: string, alia
     writes: true,
     rest: 'entry',
     args: z.object({ entry: timedText('text') }),
+    // A message put on the timeline as it was written (a pinned Slack message): no leading time is
+    // read from it; it is recorded at its own time, which the invocation's attribution carries.
+    payload: z.object({ text: freeText('text') }).transform(({ text }) => ({ entry: { when: null, text } })),
     async run({ entry }, ctx) {
       const r = await recordEntry(ctx, ctx.incident, kind, entry.when, entry.text);
       if (!r.ok) return reply.error(r.error.message);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { freeText, userName } from '../src/chat/arguments.ts';
+import { freeText, person } from '../src/chat/arguments.ts';
 import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { addFollowup, parseDueDate } from '../src/core/followups.ts';
 import { incidentRef } from '../src/core/model.ts';
+import { resolvePerson } from '../src/core/people.ts';
 
 export default defineVerb({
   name: 'followup',
@@ -16,7 +17,7 @@ export default defineVerb({
   flags: { owner: 'word', due: 'word' },
   args: z.object({
     text: freeText('text'),
-    owner: userName('owner').optional(),
+    owner: person('owner').optional(),
     due: z
       .string()
       .transform((v, ctx) => {
@@ -28,9 +29,9 @@ export default defineVerb({
       .optional(),
   }),
   async run({ text, owner, due }, ctx) {
-    const r = await addFollowup(ctx, ctx.incident, text, owner ?? null, due ?? null);
+    const r = await addFollowup(ctx, ctx.incident, text, owner ? resolvePerson(owner, ctx.source.platform) : null, due ?? null);
     if (!r.ok) return reply.error(r.error.message);
-    const details = [owner ? `owner ${owner}` : 'no owner yet', due ? `due ${due}` : null].filter(Boolean).join(', ');
+    const details = [r.value.owner ? `owner ${r.value.owner}` : 'no owner yet', due ? `due ${due}` : null].filter(Boolean).join(', ');
     return reply.ok(['Follow-up ', strong(`F-${r.value.id}`), ` added to ${incidentRef(ctx.incident.id)} (${details})`]);
   },
 });

@@ -20,7 +20,7 @@ export default defineVerb({
     }
     return reply.ok(
       'Commands (an incident command applies to the INC-n you name first, else to this channel\'s incident, else to the only open one):',
-      ...ctx.verbs.map((v) => [code(v.usage), ` ${v.help.split('. ')[0]!.replace(/\.$/, '')}.`]),
+      ...ctx.verbs.filter((v) => !v.internal).map((v) => [code(v.usage), ` ${v.help.split('. ')[0]!.replace(/\.$/, '')}.`]),
     );
   },
 });

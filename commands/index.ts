@@ -9,6 +9,7 @@ import edit from './edit.ts';
 import followup from './followup.ts';
 import help from './help.ts';
 import impact from './impact.ts';
+import link from './link.ts';
 import list from './list.ts';
 import log from './log.ts';
 import postmortem from './postmortem.ts';
@@ -40,4 +41,5 @@ export const verbs: readonly Verb[] = [
   edit,
   deleteVerb,
   help,
+  link,
 ];

@@ -48,12 +48,14 @@ async function run(): Promise<number> {
   const bot = await startFirebell(config, {
     clock: systemClock,
     log,
-    shell: { input: process.stdin, output: process.stdout, interactive, user: { id: userInfo().username, name: userInfo().username } },
+    shell: { input: process.stdin, output: process.stdout, interactive, user: { platform: 'shell', id: userInfo().username, name: userInfo().username } },
   });
   const stopped = new Promise<number>((resolve) => {
     const stop = () => resolve(bot.stop().then(() => 0));
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
-    void bot.shell?.finished.then(stop);
+    // Alone, the shell is the bot: the end of its input ends the session. Beside a chat platform
+    // it is a side door, and the bot serves the chat until it is told to stop.
+    if (bot.chatPlatforms.length === 0) void bot.shell?.finished.then(stop);
   });
   return stopped;
 }

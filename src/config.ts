@@ -34,6 +34,15 @@ const logLevel = z.string().transform((v, ctx): (typeof LOG_LEVELS)[number] => {
   return z.NEVER;
 });
 
+/** A switch: 1/0, true/false, yes/no, on/off, in any case. */
+const flag = z.string().transform((v, ctx): boolean => {
+  const word = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['0', 'false', 'no', 'off'].includes(word)) return false;
+  ctx.issues.push({ code: 'custom', message: `expected 1 or 0 (true/false, yes/no, on/off), got "${v}"`, input: v });
+  return z.NEVER;
+});
+
 const zone = z.string().transform((v, ctx): Zone => {
   const parsed = parseZone(v);
   if (parsed.ok) return parsed.value;
@@ -51,6 +60,8 @@ const schema = z.object({
   HTTP_PORT: port.default(3000),
   PUBLIC_URL: url(['http', 'https'], 'https://firebell.example.com').transform((u) => u.replace(/\/+$/, '')).optional(),
   FIREBELL_TZ: zone.default(() => UTC_ZONE),
+  /** With a chat platform configured, also read commands from the terminal. */
+  FIREBELL_SHELL: flag.default(false),
   LOG_LEVEL: logLevel.default('info'),
 });
 

@@ -4,18 +4,22 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
-import { CommandExecutor, type JournalMode } from './chat/command-executor.ts';
+import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
+import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
+import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
-import type { ChatAdapter } from './chat/types.ts';
+import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
 import type { Config } from './config.ts';
 import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
 import type { Clock } from './core/clock.ts';
-import type { Actor } from './core/model.ts';
-import type { Notice } from './core/notices.ts';
+import type { Actor } from './core/people.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
+import type { HttpRoute } from './http/route.ts';
+import { healthRoute } from './http/routes/health.ts';
+import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
@@ -30,12 +34,28 @@ import { sqlStore } from './store/sql-store.ts';
 export interface FirebellIo {
   clock: Clock;
   log: Logger;
-  /** The shell adapter's terminal; absent when the shell is not wanted. */
+  /**
+   * The terminal the shell adapter would read. It runs when no chat platform is configured, or
+   * beside them with FIREBELL_SHELL=1.
+   */
   shell?: { input: Readable; output: Writable; interactive: boolean; user: Actor };
   /** Listen here instead of all interfaces (tests use 127.0.0.1). */
   httpHost?: string;
   /** Overrides the backend's journal mode: the bench measures what journaling every command costs. */
   journalMode?: JournalMode;
+  /**
+   * More chat adapters, made once the core is up (tests use one that can hang). Each is started with
+   * the others and told about notices through the outbox.
+   */
+  adapters?: (core: AdapterCore) => ChatAdapter[];
+  /** Outbox tuning, for tests that watch retries. */
+  outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+}
+
+/** What an adapter is given: the one way in for commands, and what it may ask about channels. */
+export interface AdapterCore {
+  router: CommandRouter;
+  channels: ChannelDirectory;
 }
 
 export interface Firebell {
@@ -43,7 +63,12 @@ export interface Firebell {
   router: CommandRouter;
   executor: CommandExecutor;
   journal: CommandJournal;
+  outbox: NoticeOutbox;
+  work: UnitOfWork;
+  channels: ChannelDirectory;
   shell: ShellAdapter | null;
+  /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
+  chatPlatforms: readonly string[];
   httpPort: number | null;
   stop(): Promise<void>;
 }
@@ -93,16 +118,9 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const writePostmortem = postmortemWriter({ dataDir, load, now: () => clock.now(), log });
-
-  async function announce(notices: Notice[]): Promise<void> {
-    for (const notice of notices) {
-      await writePostmortem(notice).catch((err: unknown) => log.error({ err }, 'writing the postmortem draft failed'));
-      for (const adapter of adapters) {
-        await adapter.deliver(notice).catch((err: unknown) => log.error({ err, platform: adapter.platform }, 'notice failed'));
-      }
-    }
-  }
+  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];
+  let outbox: NoticeOutbox | null = null;
+  const work = new UnitOfWork({ db, consumers: () => consumers, now: () => clock.now(), kept: () => outbox?.wake() });
 
   const postmortems = {
     path: (id: number) => postmortemPath(config.DATA_DIR, id),
@@ -118,44 +136,45 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     defaultZone: config.FIREBELL_TZ,
     postmortems,
     log,
-    announce,
-    async replyLate(late) {
-      for (const a of adapters) if (a.platform === late.channel.platform) await a.deliverLate(late);
-    },
+    work,
   });
   const router = new CommandRouter(verbs, executor, log);
 
   let server: Server | null = null;
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
-    server = createHttpServer({
-      loadRecord: load,
-      async health() {
+    const routes: HttpRoute[] = [
+      healthRoute(async () => {
         const reachable = await db.query('select 1').then(
           () => true,
           () => false,
         );
         return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
-      },
-      readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
-      secret: httpSecret,
-      now: () => clock.now(),
-      log,
-    });
+      }),
+      postmortemRoute({
+        loadRecord: load,
+        readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
+        secret: httpSecret,
+        now: () => clock.now(),
+        log,
+      }),
+    ];
+    server = createHttpServer({ routes, log });
   }
 
+  const channels: ChannelDirectory = {
+    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
+    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
+  };
+  adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  const chatPlatforms = adapters.map((a) => a.platform);
   let shell: ShellAdapter | null = null;
-  if (io.shell) {
-    shell = new ShellAdapter({
-      ...io.shell,
-      clock,
-      dispatch: (inv) => router.dispatch(inv),
-      channels: {
-        link: (channel, incidentId) => sqlStore(db).channels.link(channel.platform, channel.id, incidentId, clock.now()),
-      },
-    });
+  if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {
+    shell = new ShellAdapter({ ...io.shell, clock, dispatch: (inv) => router.dispatch(inv) });
     adapters.push(shell);
   }
+  consumers.push(...adapters);
+  outbox = new NoticeOutbox({ db, clock, log, consumers, ...io.outbox });
 
   // Commands acknowledged before a crash, or queued while the database was down, run first.
   const pending = journal.pending();
@@ -172,6 +191,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
     await control?.close();
     executor.stop();
+    await executor.idle();
+    await outbox!.stop();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
     await journal.close();
@@ -182,6 +203,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const stopAll = () => (stopping ??= stopInOrder());
 
   for (const a of adapters) await a.start();
+  // Notices kept but not delivered before the last stop go out now.
+  outbox.wake();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
     httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
@@ -199,7 +222,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     router,
     executor,
     journal,
+    outbox,
+    work,
+    channels,
     shell,
+    chatPlatforms,
     httpPort,
     stop: stopAll,
   };

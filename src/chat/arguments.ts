@@ -1,6 +1,7 @@
 /** Argument schemas that several verbs share, each with the one-line error a user sees. */
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from '../core/model.ts';
+import { parsePersonRef, type PersonRef } from '../core/people.ts';
 import { parseWhen, splitLeadingWhen, type When } from '../core/when.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -86,10 +87,12 @@ export const entryId = z
   .regex(/^#?\d{1,9}$/, { error: (iss) => `bad entry "${echoWord(String(iss.input))}": use the number shown beside it, e.g. #42` })
   .transform((v) => Number(v.replace('#', '')));
 
-/** A person, as chat shows them: `dana` or `@dana`. */
-export function userName(label: string) {
-  return z
-    .string()
-    .regex(/^@?[^\s@]{1,80}$/, { error: (iss) => `bad ${label} "${echoWord(String(iss.input))}": one name, e.g. dana` })
-    .transform((u) => u.replace(/^@/, ''));
+/** A person, as each platform lets people write one: `dana`, `@dana`, `<@U123ABC|dana>`. */
+export function person(label: string) {
+  return z.string().transform((v, ctx): PersonRef => {
+    const parsed = parsePersonRef(v);
+    if (parsed) return parsed;
+    ctx.issues.push({ code: 'custom', message: `bad ${label} "${echoWord(v)}": one name, e.g. dana or @dana`, input: v });
+    return z.NEVER;
+  });
 }

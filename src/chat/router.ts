@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { JournalRecord } from '../store/journal.ts';
-import type { CommandExecutor } from './command-executor.ts';
+import type { CommandExecutor } from '../app/command-executor.ts';
 import { countCharacters, echoWord } from './arguments.ts';
 import { cleanText } from './command-line.ts';
 import { reply } from './reply.ts';
 import type { Invocation, Reply } from './types.ts';
-import { findVerb, type Verb } from './verb.ts';
+import { fail, type Result } from '../core/errors.ts';
+import { findVerb, type BoundArguments, type Verb } from './verb.ts';
 
 /** Longest command line accepted: a little over the longest text plus its options. */
 const MAX_COMMAND_LENGTH = 4_500;
@@ -23,13 +24,14 @@ export class CommandRouter {
 
   async dispatch(raw: Invocation): Promise<Reply> {
     const inv = { ...raw, verb: cleanText(raw.verb).toLowerCase(), text: cleanText(raw.text) };
-    const verb = findVerb(this.verbs, inv.verb);
+    const fromAdapter = inv.payload !== undefined;
+    const verb = findVerb(this.verbs, inv.verb, { internal: fromAdapter });
     if (!verb) return reply.error(`unknown command "${echoWord(inv.verb)}": try \`help\``);
     const length = countCharacters(inv.text);
     if (length > MAX_COMMAND_LENGTH) {
       return reply.error(`that command is too long (${length.toLocaleString('en-US')} characters; the limit is ${MAX_COMMAND_LENGTH.toLocaleString('en-US')})`);
     }
-    const bound = verb.bind(inv.text);
+    const bound = bindInvocation(verb, inv);
     if (!bound.ok) return reply.error(bound.error.message);
     const command = { verb, bound: bound.value, invocation: inv };
     try {
@@ -45,17 +47,28 @@ export class CommandRouter {
     const commands = [];
     const unreadable: number[] = [];
     for (const { seq, command: c } of records) {
-      const verb = findVerb(this.verbs, c.verb);
-      const bound = verb?.bind(c.text);
+      const { attribution, ...rest } = c;
+      const invocation: Invocation = {
+        ...rest,
+        ...(attribution ? { attribution: { author: attribution.author, at: new Date(attribution.at) } } : {}),
+        receivedAt: new Date(c.receivedAt),
+      };
+      const verb = findVerb(this.verbs, c.verb, { internal: c.payload !== undefined });
+      const bound = verb ? bindInvocation(verb, invocation) : null;
       if (!verb || !bound?.ok) {
         this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; skipped');
         unreadable.push(seq);
         continue;
       }
-      const invocation: Invocation = { ...c, receivedAt: new Date(c.receivedAt) };
       commands.push({ seq, command: { verb, bound: bound.value, invocation } });
     }
     this.executor.discard(unreadable);
     this.executor.replay(commands);
   }
+}
+
+/** A typed command's text, or an adapter's payload, read into the verb's arguments. */
+function bindInvocation(verb: Verb, inv: Invocation): Result<BoundArguments> {
+  if (inv.payload === undefined) return verb.bind(inv.text);
+  return verb.bindPayload(inv.payload) ?? fail('bad_argument', `${verb.name} takes typed text only`);
 }

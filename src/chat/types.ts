@@ -1,5 +1,6 @@
-import type { Actor } from '../core/model.ts';
+import type { Incident } from '../core/model.ts';
 import type { Notice } from '../core/notices.ts';
+import type { Actor } from '../core/people.ts';
 
 export interface ChannelRef {
   platform: string;
@@ -7,16 +8,38 @@ export interface ChannelRef {
   id: string;
 }
 
-/** One command as typed, on any platform, before its arguments are parsed. */
+/** Where an adapter wants a late reply to go (a Slack response_url and thread, an IRC channel and nick). */
+export type ReplyAddress = Record<string, string>;
+
+/**
+ * One command, on any platform, before its arguments are parsed: typed (`text`), or built by an
+ * adapter from something that was not typed as a command (`payload`: a pinned message, a webhook).
+ */
 export interface Invocation {
   verb: string;
   /** Everything after the verb, as typed. */
   text: string;
+  /** Structured arguments instead of text, checked by the verb's payload schema. */
+  payload?: unknown;
   actor: Actor;
+  /** The command records someone else's words: who wrote them, and when (a pinned message). */
+  attribution?: { author: Actor; at: Date };
   channel: ChannelRef;
-  /** The platform's id for this event: a retried delivery carries the same one. */
+  /** The platform's id for this delivery: a retried delivery carries the same one. */
   eventId: string;
+  /**
+   * What makes the command unique when it is not the delivery: the same message pinned by two
+   * reactions (Slack: channel + message ts) is one entry. Defaults to eventId.
+   */
+  idempotencyKey?: string;
+  /** Where the real reply goes if it comes late (the command was queued). */
+  replyTo?: ReplyAddress;
   receivedAt: Date;
+}
+
+/** The key a command is recorded under, once: its idempotency key, else its delivery's id. */
+export function commandKey(inv: Pick<Invocation, 'eventId' | 'idempotencyKey'>): string {
+  return inv.idempotencyKey ?? inv.eventId;
 }
 
 /** A run of text; user text is always a plain span, so each renderer escapes it for its medium. */
@@ -40,25 +63,43 @@ export interface Reply {
   tone: 'ok' | 'error' | 'queued';
   lines: Line[];
   attachment?: Attachment;
+  /** The incident the command opened: the shell moves into it. */
+  opened?: number;
 }
 
 /** A reply that could not be given at once (the database was down) and is delivered later. */
 export interface LateReply {
   channel: ChannelRef;
   invocation: Pick<Invocation, 'verb' | 'text' | 'actor'>;
+  replyTo?: ReplyAddress;
   reply: Reply;
 }
 
-export interface ChatAdapter {
+/**
+ * Something that is told about notices after the fact, through the chat outbox: each chat adapter,
+ * and the postmortem draft writer. Delivery is at least once: `key` is the same on every attempt,
+ * so a consumer can recognise a notice it has already acted on.
+ */
+export interface NoticeConsumer {
+  /** A chat adapter's platform, or the name of another consumer. */
+  readonly name: string;
+  /** Whether this consumer acts on the notice at all; others are never kept for it. */
+  wants(notice: Notice): boolean;
+  /** Resolves once it is said (or done); a rejection is retried later, with backoff. */
+  deliver(notice: Notice, key: string): Promise<void>;
+}
+
+export interface ChatAdapter extends NoticeConsumer {
   readonly platform: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Says what core announced, rendered the adapter's way; resolves once it is said. */
-  deliver(notice: Notice): Promise<void>;
-  deliverLate(late: LateReply): Promise<void>;
+  /** The real reply to a command that was answered "queued", sent to the address it chose. */
+  deliverLate(late: LateReply, key: string): Promise<void>;
 }
 
-/** How an adapter remembers which of its channels belongs to which incident (kept by core). */
+/** What an adapter may ask about incidents and their channels; it links a channel by dispatching `link`. */
 export interface ChannelDirectory {
-  link(channel: ChannelRef, incidentId: number): Promise<void>;
+  channelOf(incidentId: number, platform: string): Promise<string | null>;
+  /** Every open incident with its channel on the platform, or null where it has none yet. */
+  openIncidents(platform: string): Promise<{ incident: Incident; channelId: string | null }[]>;
 }

@@ -43,6 +43,13 @@ interface VerbBase<S extends z.ZodObject> {
   /** `--name` options; each fills the key of the same name. */
   flags?: Readonly<Partial<Record<keyof z.input<S> & string, FlagKind>>>;
   args: S;
+  /**
+   * Structured input an adapter may send instead of typed text (a pinned message, a webhook), read
+   * into the same arguments the handler takes. Verbs without one take text only.
+   */
+  payload?: z.ZodType<z.output<S>>;
+  /** Only adapters invoke it, with a payload: it cannot be typed and `help` does not list it. */
+  internal?: boolean;
 }
 
 export type VerbSpec<S extends z.ZodObject> = VerbBase<S> &
@@ -65,14 +72,17 @@ export interface Verb {
   help: string;
   writes: boolean;
   scope: 'incident' | 'global';
+  internal: boolean;
   bind(text: string): Result<BoundArguments>;
+  /** Null when the verb takes no payload. */
+  bindPayload(payload: unknown): Result<BoundArguments> | null;
   run(args: unknown, ctx: VerbContext, incident: Incident | null): Promise<Reply>;
 }
 
-/** The verb of that name or alias, in any case. */
-export function findVerb(verbs: readonly Verb[], name: string): Verb | undefined {
+/** The verb of that name or alias, in any case; internal verbs only when asked for. */
+export function findVerb(verbs: readonly Verb[], name: string, opts: { internal?: boolean } = {}): Verb | undefined {
   const wanted = name.toLowerCase();
-  return verbs.find((v) => v.name === wanted || v.aliases.includes(wanted));
+  return verbs.find((v) => (v.name === wanted || v.aliases.includes(wanted)) && (!v.internal || opts.internal === true));
 }
 
 export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
@@ -83,7 +93,14 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
     help: spec.help,
     writes: spec.writes,
     scope: spec.scope,
+    internal: spec.internal ?? false,
     bind: (text) => bindArguments(spec, text),
+    bindPayload(payload) {
+      if (!spec.payload) return null;
+      const parsed = spec.payload.safeParse(payload);
+      if (!parsed.success) return fail('bad_argument', `${spec.name}: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+      return ok({ args: parsed.data, incidentId: null });
+    },
     run(args, ctx, incident) {
       const parsed = args as z.output<S>;
       if (spec.scope === 'global') return spec.run(parsed, ctx);

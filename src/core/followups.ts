@@ -1,6 +1,7 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Followup, Incident } from './model.ts';
+import { personKey, type Actor } from './people.ts';
 import { parseCalendarDate } from './when.ts';
 
 /** A due day is a calendar date: `2026-03-20`. */
@@ -13,15 +14,17 @@ export async function addFollowup(
   ctx: CoreContext,
   incident: Incident,
   text: string,
-  owner: string | null,
+  owner: Actor | null,
   dueOn: string | null,
 ): Promise<Result<Followup>> {
   const followup = await ctx.store.followups.insert({
     incidentId: incident.id,
     text,
-    owner,
+    owner: owner?.name ?? null,
+    ownerId: owner ? personKey(owner) : null,
     dueOn,
     createdBy: ctx.actor.name,
+    createdById: personKey(ctx.actor),
     createdAt: ctx.now,
   });
   if (incident.closedAt) ctx.notify({ kind: 'postmortem_outdated', incidentId: incident.id });

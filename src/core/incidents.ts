@@ -2,6 +2,8 @@ import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { incidentRef, type Incident, type Role, type StatusState } from './model.ts';
 import { resolveIncidentTime, zoneOf } from './incident-time.ts';
+import { notifyIncidentUpdated } from './incident-notices.ts';
+import { personKey, type Actor } from './people.ts';
 import { statusEntryText, writeEntry } from './timeline.ts';
 import { resolveWhen, type When } from './when.ts';
 import { formatLocalDateTime, parseZone } from './zone.ts';
@@ -32,12 +34,18 @@ export async function openIncident(ctx: CoreContext, input: OpenIncidentInput): 
     timeZone: zone.name,
     startedAt,
     openedBy: ctx.actor.name,
+    openedById: personKey(ctx.actor),
     openedAt: ctx.now,
     sourcePlatform: ctx.source.platform,
     sourceChannel: ctx.source.channelId,
   });
   await writeEntry(ctx, incident.id, 'opened', `Incident opened: ${input.title} (SEV${input.severity})`, startedAt);
-  ctx.notify({ kind: 'incident_opened', incident, origin: { platform: ctx.source.platform, channelId: ctx.source.channelId } });
+  ctx.notify({
+    kind: 'incident_opened',
+    incident,
+    opener: ctx.actor,
+    origin: { platform: ctx.source.platform, channelId: ctx.source.channelId },
+  });
   return ok(incident);
 }
 
@@ -73,53 +81,76 @@ export async function findIncident(ctx: CoreContext, explicitId: number | null, 
   );
 }
 
-function requireOpen(incident: Incident): Result<Incident> {
+/**
+ * The incident as committed now, held for the rest of the transaction, provided it is still open.
+ * A change that reads the incident's state to write it (`sev` records "from SEV3") starts here, so
+ * two channels changing one incident at once take turns and the second sees the first's change.
+ */
+async function lockOpen(ctx: CoreContext, snapshot: Incident): Promise<Result<Incident>> {
+  const incident = await ctx.store.incidents.lock(snapshot.id);
+  if (!incident) throw new Error(`${incidentRef(snapshot.id)} disappeared while a command ran`);
   return incident.closedAt
     ? fail('incident_closed', `${incidentRef(incident.id)} is closed; only timeline entries and follow-ups can still be added`)
     : ok(incident);
 }
 
-export async function changeSeverity(ctx: CoreContext, incident: Incident, severity: number): Promise<Result<Incident>> {
-  const open = requireOpen(incident);
+export async function changeSeverity(ctx: CoreContext, snapshot: Incident, severity: number): Promise<Result<Incident>> {
+  const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
+  const incident = open.value;
   if (incident.severity === severity) {
     return fail('bad_argument', `${incidentRef(incident.id)} is already SEV${severity}`);
   }
   await ctx.store.incidents.setSeverity(incident.id, severity);
   await writeEntry(ctx, incident.id, 'severity', `Severity changed from SEV${incident.severity} to SEV${severity}`);
-  return ok({ ...incident, severity });
+  const changed = { ...incident, severity };
+  await notifyIncidentUpdated(ctx, changed, 'severity');
+  return ok(changed);
 }
 
-export async function assignRole(ctx: CoreContext, incident: Incident, role: Role, holder: string): Promise<Result<Incident>> {
-  const open = requireOpen(incident);
+export async function assignRole(ctx: CoreContext, snapshot: Incident, role: Role, holder: Actor): Promise<Result<Incident>> {
+  const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
-  await ctx.store.roles.assign(incident.id, { role, holder, assignedBy: ctx.actor.name, assignedAt: ctx.now });
-  await writeEntry(ctx, incident.id, 'role', `${holder} is ${role}`);
+  const incident = open.value;
+  await ctx.store.roles.assign(incident.id, {
+    role,
+    holder: holder.name,
+    holderId: personKey(holder),
+    assignedBy: ctx.actor.name,
+    assignedById: personKey(ctx.actor),
+    assignedAt: ctx.now,
+  });
+  await writeEntry(ctx, incident.id, 'role', `${holder.name} is ${role}`);
+  await notifyIncidentUpdated(ctx, incident, 'role');
   return ok(incident);
 }
 
 export async function postStatus(
   ctx: CoreContext,
-  incident: Incident,
+  snapshot: Incident,
   state: StatusState,
   message: string,
   occurredAt = ctx.now,
 ): Promise<Result<Incident>> {
-  const open = requireOpen(incident);
+  const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
+  const incident = open.value;
   const entry = await writeEntry(ctx, incident.id, 'status', statusEntryText(state, message), occurredAt);
   await ctx.store.statusUpdates.insert({
     incidentId: incident.id,
     state,
     message,
     author: ctx.actor.name,
+    authorId: personKey(ctx.actor),
     postedAt: occurredAt,
     entryId: entry.id,
   });
   // A later "resolved" update (a final all-clear) does not move when the incident was resolved.
   const resolvedAt = state === 'resolved' ? (incident.resolvedAt ?? occurredAt) : null;
   await ctx.store.incidents.setState(incident.id, state, resolvedAt);
-  return ok({ ...incident, state, resolvedAt });
+  const changed = { ...incident, state, resolvedAt };
+  await notifyIncidentUpdated(ctx, changed, 'status');
+  return ok(changed);
 }
 
 export const DEFAULT_RESOLVED_MESSAGE = 'This incident has been resolved.';
@@ -127,12 +158,13 @@ export const DEFAULT_RESOLVED_MESSAGE = 'This incident has been resolved.';
 /** `resolve [<time>] [<public message>]`: the status becomes resolved, backdated if a time is given. */
 export async function resolveIncident(
   ctx: CoreContext,
-  incident: Incident,
+  snapshot: Incident,
   when: When | null,
   message: string,
 ): Promise<Result<Incident>> {
-  const open = requireOpen(incident);
+  const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
+  const incident = open.value;
   if (incident.state === 'resolved') {
     return fail('bad_argument', `${incidentRef(incident.id)} is already resolved; \`close\` it to export the postmortem`);
   }
@@ -149,9 +181,10 @@ export async function resolveIncident(
   return postStatus(ctx, incident, 'resolved', message || DEFAULT_RESOLVED_MESSAGE, at);
 }
 
-export async function closeIncident(ctx: CoreContext, incident: Incident): Promise<Result<Incident>> {
-  const open = requireOpen(incident);
+export async function closeIncident(ctx: CoreContext, snapshot: Incident): Promise<Result<Incident>> {
+  const open = await lockOpen(ctx, snapshot);
   if (!open.ok) return open;
+  const incident = open.value;
   await ctx.store.incidents.close(incident.id, ctx.now);
   await writeEntry(ctx, incident.id, 'closed', 'Incident closed');
   const closed = { ...incident, closedAt: ctx.now };

@@ -1,4 +1,8 @@
-/** The record firebell keeps about an incident (DESIGN §3). Instants are Dates (UTC inside). */
+/**
+ * The record firebell keeps about an incident (DESIGN §3). Instants are Dates (UTC inside). A person
+ * is kept as the name shown at the time and, beside it (`…Id`), their key (`personKey`): names are
+ * for reading, keys for counting.
+ */
 
 export const STATUS_STATES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type StatusState = (typeof STATUS_STATES)[number];
@@ -11,16 +15,11 @@ export const TYPED_ENTRY_KINDS = ['note', 'detected', 'action', 'decision', 'imp
 export type TypedEntryKind = (typeof TYPED_ENTRY_KINDS)[number];
 export type EntryKind = TypedEntryKind | 'opened' | 'status' | 'severity' | 'role' | 'followup' | 'resolved' | 'closed';
 
-export interface Actor {
-  /** Stable platform id (Slack user id, IRC account or nick, shell user). */
-  id: string;
-  /** What people call them; recorded as the author. */
-  name: string;
-}
-
+/** Where a command came from. */
 export interface Source {
   platform: string;
   channelId: string;
+  /** What makes the command unique (the delivery's id, or what it records, e.g. a pinned message): kept on its entries. */
   eventId: string;
 }
 
@@ -34,6 +33,7 @@ export interface Incident {
   resolvedAt: Date | null;
   closedAt: Date | null;
   openedBy: string;
+  openedById: string;
   openedAt: Date;
 }
 
@@ -43,11 +43,16 @@ export interface TimelineEntry {
   occurredAt: Date;
   recordedAt: Date;
   author: string;
+  authorId: string;
+  /** Who put someone else's words on the timeline (a pinned message); null when the author did. */
+  addedBy: string | null;
+  addedById: string | null;
   kind: EntryKind;
   text: string;
   sourcePlatform: string;
   deletedAt: Date | null;
   deletedBy: string | null;
+  deletedById: string | null;
 }
 
 export interface TimelineRevision {
@@ -56,13 +61,16 @@ export interface TimelineRevision {
   previousText: string;
   newText: string | null;
   changedBy: string;
+  changedById: string;
   changedAt: Date;
 }
 
 export interface RoleAssignment {
   role: Role;
   holder: string;
+  holderId: string;
   assignedBy: string;
+  assignedById: string;
   assignedAt: Date;
 }
 
@@ -72,6 +80,7 @@ export interface StatusUpdate {
   state: StatusState;
   message: string;
   author: string;
+  authorId: string;
   postedAt: Date;
 }
 
@@ -80,9 +89,11 @@ export interface Followup {
   incidentId: number;
   text: string;
   owner: string | null;
+  ownerId: string | null;
   /** A calendar date, YYYY-MM-DD: a due day has no time zone. */
   dueOn: string | null;
   createdBy: string;
+  createdById: string;
   createdAt: Date;
 }
 

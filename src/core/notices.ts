@@ -1,12 +1,70 @@
-import type { Incident } from './model.ts';
+import { z } from 'zod';
+import { STATUS_STATES, type Incident } from './model.ts';
+import type { Actor } from './people.ts';
+
+/** Who holds a role, as a notice carries it: enough for a topic or a mention. */
+export interface RoleHolder {
+  name: string;
+  id: string;
+}
 
 /**
- * What firebell says unprompted. Core emits these; after the command's transaction commits, every
- * configured chat adapter renders them its own way (a channel on Slack, a channel and topic on IRC,
- * a line on the shell).
+ * What firebell says unprompted. Core emits these inside the transaction that caused them; they are
+ * kept in the chat outbox and delivered afterwards to every consumer that wants them (a channel and
+ * topic on IRC, a channel and pinned summary on Slack, a line on the shell, the draft on disk).
+ * Each carries what its consumers need to render it, as it was when it happened.
  */
 export type Notice =
-  | { kind: 'incident_opened'; incident: Incident; origin: { platform: string; channelId: string } }
+  | { kind: 'incident_opened'; incident: Incident; opener: Actor; origin: { platform: string; channelId: string } }
+  /** Status, severity or a role changed: topics and pinned summaries follow. */
+  | { kind: 'incident_updated'; incident: Incident; commander: RoleHolder | null; change: IncidentChange }
   | { kind: 'incident_closed'; incident: Incident }
   /** A closed incident's record changed: its exported draft must be written again. */
-  | { kind: 'postmortem_outdated'; incidentId: number };
+  | { kind: 'postmortem_outdated'; incidentId: number }
+  /** The draft exists now (the incident closed): where people can read it. */
+  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null };
+
+export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
+export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
+
+/** The incident a notice is about: notices about one incident are delivered in the order made. */
+export function noticeIncidentId(notice: Notice): number {
+  return 'incident' in notice ? notice.incident.id : notice.incidentId;
+}
+
+const date = z.coerce.date();
+
+const incidentSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  severity: z.number().int(),
+  state: z.enum(STATUS_STATES),
+  timeZone: z.string(),
+  startedAt: date,
+  resolvedAt: date.nullable(),
+  closedAt: date.nullable(),
+  openedBy: z.string(),
+  openedById: z.string(),
+  openedAt: date,
+}) satisfies z.ZodType<Incident>;
+
+const actorSchema = z.object({ platform: z.string(), id: z.string(), name: z.string() });
+
+/** Reads a notice back from the outbox (JSON, so its instants are strings there). */
+export const noticeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('incident_opened'),
+    incident: incidentSchema,
+    opener: actorSchema,
+    origin: z.object({ platform: z.string(), channelId: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('incident_updated'),
+    incident: incidentSchema,
+    commander: z.object({ name: z.string(), id: z.string() }).nullable(),
+    change: z.enum(INCIDENT_CHANGES),
+  }),
+  z.object({ kind: z.literal('incident_closed'), incident: incidentSchema }),
+  z.object({ kind: z.literal('postmortem_outdated'), incidentId: z.number().int() }),
+  z.object({ kind: z.literal('postmortem_ready'), incidentId: z.number().int(), filename: z.string(), url: z.string().nullable() }),
+]) satisfies z.ZodType<Notice>;

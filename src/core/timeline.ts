@@ -1,16 +1,32 @@
 import type { CoreContext } from './context.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { resolveIncidentTime } from './incident-time.ts';
+import { notifyIncidentUpdated } from './incident-notices.ts';
 import { STATUS_STATES, type EntryKind, type Incident, type StatusState, type StatusUpdate, type TimelineEntry, type TypedEntryKind } from './model.ts';
+import { personKey, type Actor } from './people.ts';
 import type { When } from './when.ts';
 
-/** An entry by the command's author, recorded now, about something that happened at occurredAt. */
-export function writeEntry(ctx: CoreContext, incidentId: number, kind: EntryKind, text: string, occurredAt = ctx.now): Promise<TimelineEntry> {
+/**
+ * An entry recorded now, about something that happened at occurredAt, by the command's actor or by
+ * `author` (someone whose words the actor put on the timeline; the entry then says who added it).
+ */
+export function writeEntry(
+  ctx: CoreContext,
+  incidentId: number,
+  kind: EntryKind,
+  text: string,
+  occurredAt = ctx.now,
+  author: Actor = ctx.actor,
+): Promise<TimelineEntry> {
+  const addedBy = author === ctx.actor ? null : ctx.actor;
   return ctx.store.timeline.insert({
     incidentId,
     occurredAt,
     recordedAt: ctx.now,
-    author: ctx.actor.name,
+    author: author.name,
+    authorId: personKey(author),
+    addedBy: addedBy?.name ?? null,
+    addedById: addedBy ? personKey(addedBy) : null,
     kind,
     text,
     sourcePlatform: ctx.source.platform,
@@ -22,6 +38,10 @@ function noteClosedChange(ctx: CoreContext, incidentId: number, closedAt: Date |
   if (closedAt) ctx.notify({ kind: 'postmortem_outdated', incidentId });
 }
 
+/**
+ * A typed entry (`log`, `action`…). A leading time backdates it; words attributed to someone else
+ * (a pinned message) are recorded at the time they were written, by their author.
+ */
 export async function recordEntry(
   ctx: CoreContext,
   incident: Incident,
@@ -29,13 +49,13 @@ export async function recordEntry(
   when: When | null,
   text: string,
 ): Promise<Result<TimelineEntry>> {
-  let occurredAt = ctx.now;
+  let occurredAt = ctx.attribution?.at ?? ctx.now;
   if (when) {
     const resolved = await resolveIncidentTime(ctx, incident, when);
     if (!resolved.ok) return resolved;
     occurredAt = resolved.value;
   }
-  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt);
+  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt, ctx.attribution?.author ?? ctx.actor);
   noteClosedChange(ctx, incident.id, incident.closedAt);
   return ok(entry);
 }
@@ -96,6 +116,7 @@ export async function editEntry(ctx: CoreContext, entryId: number, text: string)
     previousText: entry.text,
     newText,
     changedBy: ctx.actor.name,
+    changedById: personKey(ctx.actor),
     changedAt: ctx.now,
   });
   if (message !== null) await ctx.store.statusUpdates.reword(incident.id, entryId, message);
@@ -138,6 +159,7 @@ export async function deleteEntry(ctx: CoreContext, entryId: number): Promise<Re
     previousText: entry.text,
     newText: null,
     changedBy: ctx.actor.name,
+    changedById: personKey(ctx.actor),
     changedAt: ctx.now,
   });
   let stateNow: StatusState | null = null;
@@ -146,8 +168,11 @@ export async function deleteEntry(ctx: CoreContext, entryId: number): Promise<Re
     if (after.state !== incident.state || after.resolvedAt?.getTime() !== incident.resolvedAt?.getTime()) {
       await ctx.store.incidents.setState(incident.id, after.state, after.resolvedAt);
     }
-    if (after.state !== incident.state) stateNow = after.state;
+    if (after.state !== incident.state) {
+      stateNow = after.state;
+      await notifyIncidentUpdated(ctx, { ...incident, ...after }, 'status');
+    }
   }
   noteClosedChange(ctx, incident.id, incident.closedAt);
-  return ok({ entry: { ...entry, deletedAt: ctx.now, deletedBy: ctx.actor.name }, stateNow });
+  return ok({ entry: { ...entry, deletedAt: ctx.now, deletedBy: ctx.actor.name, deletedById: personKey(ctx.actor) }, stateNow });
 }

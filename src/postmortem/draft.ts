@@ -28,12 +28,44 @@ export interface PostmortemDraft {
   endedAt: Date | null;
   durationMs: number | null;
   days: { date: string; entries: (TimelineEntry & { edited: boolean })[] }[];
+  /**
+   * Everyone who wrote on the timeline, counted by who they are (their platform id), not by the
+   * name they showed: a renamed person is one participant, two people called dana are two.
+   */
+  participants: Participant[];
   record: IncidentRecord;
   /**
    * The offset (`+01:00`) to show beside a local time on a day when the zone's offset changes, else
    * null: in a fall-back night 02:45, 02:10, 02:30 would otherwise look out of order.
    */
   offsetShownAt(at: Date): string | null;
+}
+
+export interface Participant {
+  id: string;
+  /** The name they wrote under last. */
+  name: string;
+  entries: number;
+}
+
+/** Live entries counted per author id, most entries first (ties: who appears first on the timeline). */
+function participantsOf(entries: readonly TimelineEntry[]): Participant[] {
+  const byId = new Map<string, Participant & { lastRecordedAt: number }>();
+  for (const e of entries) {
+    if (e.deletedAt) continue;
+    const recordedAt = e.recordedAt.getTime();
+    const p = byId.get(e.authorId);
+    if (!p) {
+      byId.set(e.authorId, { id: e.authorId, name: e.author, entries: 1, lastRecordedAt: recordedAt });
+      continue;
+    }
+    p.entries++;
+    if (recordedAt >= p.lastRecordedAt) {
+      p.name = e.author;
+      p.lastRecordedAt = recordedAt;
+    }
+  }
+  return [...byId.values()].map(({ lastRecordedAt: _, ...p }) => p).sort((a, b) => b.entries - a.entries);
 }
 
 export function draftPostmortem(record: IncidentRecord): PostmortemDraft {
@@ -69,6 +101,7 @@ export function draftPostmortem(record: IncidentRecord): PostmortemDraft {
     endedAt,
     durationMs: endedAt ? endedAt.getTime() - incident.startedAt.getTime() : null,
     days,
+    participants: participantsOf(record.entries),
     record,
     offsetShownAt,
   };

@@ -21,7 +21,8 @@ export function renderPostmortemJson(record: IncidentRecord, generatedAt: Date):
       started: instant(d.startedAt),
       ended: instant(d.endedAt),
       durationSeconds: d.durationMs === null ? null : Math.round(d.durationMs / 1000),
-      roles: record.roles.map((r) => ({ role: r.role, holder: r.holder })),
+      roles: record.roles.map((r) => ({ role: r.role, holder: r.holder, holderId: r.holderId })),
+      participants: d.participants,
       timeline: d.days
         .flatMap((day) => day.entries)
         .map((e) => ({ id: e.id, ...instant(e.occurredAt), kind: e.kind, author: e.author, text: e.text, edited: e.edited })),

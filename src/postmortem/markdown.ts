@@ -32,6 +32,11 @@ export function renderPostmortem(record: IncidentRecord, generatedAt: Date): str
     out.push(mdTable(['Role', 'Who'], record.roles.map((r) => [r.role, r.holder])), '');
   }
 
+  if (d.participants.length > 0) {
+    out.push('## Participants', '', 'Everyone who wrote on the timeline.', '');
+    out.push(mdTable(['Who', 'Entries'], d.participants.map((p) => [p.name, String(p.entries)])), '');
+  }
+
   out.push('## Timeline', '', `All times ${mdText(zoneName)}.`, '');
   if (d.days.length === 0) out.push('_No entries._', '');
   for (const day of d.days) {

@@ -8,17 +8,30 @@ import { fsyncPath } from './fsync.ts';
 
 const seqSchema = z.number().int().positive();
 
-const journaledCommandSchema = z.object({
-  verb: z.string().min(1),
-  text: z.string(),
-  actor: z.object({ id: z.string(), name: z.string() }),
-  channel: z.object({ platform: z.string(), id: z.string() }),
-  eventId: z.string().min(1),
-  receivedAt: z.iso.datetime({ offset: true }),
-});
+const actorSchema = z.object({ platform: z.string().optional(), id: z.string(), name: z.string() });
 
-/** A command as it arrived, with everything needed to run it again later. */
-export type JournaledCommand = z.infer<typeof journaledCommandSchema>;
+const journaledCommandSchema = z
+  .object({
+    verb: z.string().min(1),
+    text: z.string(),
+    payload: z.unknown().optional(),
+    actor: actorSchema,
+    attribution: z.object({ author: actorSchema, at: z.iso.datetime({ offset: true }) }).optional(),
+    channel: z.object({ platform: z.string(), id: z.string() }),
+    eventId: z.string().min(1),
+    idempotencyKey: z.string().min(1).optional(),
+    replyTo: z.record(z.string(), z.string()).optional(),
+    receivedAt: z.iso.datetime({ offset: true }),
+  })
+  // Journals written before people carried their platform: a person is from where they wrote.
+  .transform(({ actor, attribution, ...c }) => ({
+    ...c,
+    actor: { ...actor, platform: actor.platform ?? c.channel.platform },
+    ...(attribution ? { attribution: { ...attribution, author: { ...attribution.author, platform: attribution.author.platform ?? c.channel.platform } } } : {}),
+  }));
+
+/** A command as it arrived, with everything needed to run it again later, exactly as it came. */
+export type JournaledCommand = z.output<typeof journaledCommandSchema>;
 
 export interface JournalRecord {
   seq: number;

@@ -1,5 +1,4 @@
 import type {
-  EntryKind,
   Followup,
   Incident,
   RoleAssignment,
@@ -18,6 +17,7 @@ export interface Store {
   followups: FollowupRepository;
   channels: ChannelLinkRepository;
   events: ProcessedEventRepository;
+  notices: NoticeRepository;
 }
 
 export interface NewIncident {
@@ -26,6 +26,7 @@ export interface NewIncident {
   timeZone: string;
   startedAt: Date;
   openedBy: string;
+  openedById: string;
   openedAt: Date;
   sourcePlatform: string;
   sourceChannel: string;
@@ -34,6 +35,12 @@ export interface NewIncident {
 export interface IncidentRepository {
   insert(incident: NewIncident): Promise<Incident>;
   get(id: number): Promise<Incident | null>;
+  /**
+   * The incident as committed now, held until the transaction ends: changes that read the
+   * incident's state and write it back (`sev` says "from SEV3") take this first, so two channels
+   * changing one incident at the same moment take turns.
+   */
+  lock(id: number): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
   /** In one query: the incident linked to this channel (if any), then every open incident. */
   candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
@@ -42,20 +49,13 @@ export interface IncidentRepository {
   close(id: number, closedAt: Date): Promise<void>;
 }
 
-export interface NewTimelineEntry {
-  incidentId: number;
-  occurredAt: Date;
-  recordedAt: Date;
-  author: string;
-  kind: EntryKind;
-  text: string;
-  sourcePlatform: string;
-  sourceEventId: string;
-}
+export type NewTimelineEntry = Omit<TimelineEntry, 'id' | 'deletedAt' | 'deletedBy' | 'deletedById'> & { sourceEventId: string };
 
 export interface TimelineRepository {
   insert(entry: NewTimelineEntry): Promise<TimelineEntry>;
   get(id: number): Promise<TimelineEntry | null>;
+  /** The live entry a platform event recorded (a pinned message), if any. */
+  findBySource(sourcePlatform: string, sourceEventId: string): Promise<TimelineEntry | null>;
   /** The latest occurred_at among live entries: the anchor for a bare HH:MM. */
   latestOccurredAt(incidentId: number): Promise<Date | null>;
   /** Every entry, deleted ones included, in time order. */
@@ -84,8 +84,19 @@ export interface FollowupRepository {
   list(incidentId: number): Promise<Followup[]>;
 }
 
+export interface ChannelLink {
+  platform: string;
+  channelId: string;
+  incidentId: number;
+}
+
 export interface ChannelLinkRepository {
-  link(platform: string, channelId: string, incidentId: number, at: Date): Promise<void>;
+  /** One channel per incident per platform: linking again moves the incident to the new channel. */
+  link(link: ChannelLink, at: Date): Promise<void>;
+  /** The channel of an incident on a platform, if it has one. */
+  channelOf(incidentId: number, platform: string): Promise<string | null>;
+  /** Every open incident with its channel on the platform (null where it has none yet). */
+  openIncidents(platform: string): Promise<{ incident: Incident; channelId: string | null }[]>;
 }
 
 export interface ChatEvent {
@@ -107,4 +118,40 @@ export interface ProcessedEventRepository {
 
 export function eventKey(e: ChatEvent): string {
   return `${e.platform}\u0000${e.eventId}`;
+}
+
+/** A notice to keep: its body is JSON, read back by whoever delivers it. */
+export interface NewNotice {
+  body: unknown;
+  /** Notices about one incident are delivered in the order they were made; null: no order. */
+  incidentId: number | null;
+  consumers: readonly string[];
+}
+
+/** A notice on its way to one consumer (a chat platform, the draft writer). */
+export interface NoticeDelivery {
+  noticeId: number;
+  consumer: string;
+  body: unknown;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  createdAt: Date;
+}
+
+/** The chat outbox (DESIGN §8): notices kept in the transaction that caused them, delivered after. */
+export interface NoticeRepository {
+  /** Keeps each notice for each of its consumers, due at once. */
+  enqueue(notices: readonly NewNotice[], at: Date): Promise<void>;
+  /**
+   * Takes up to `limit` due deliveries for the consumer, oldest first, and hides them until
+   * `leaseUntil` (from other workers too). A delivery waits while an older one about the same
+   * incident is still pending, so a channel is created before its topic changes.
+   */
+  claim(consumer: string, now: Date, leaseUntil: Date, limit: number): Promise<NoticeDelivery[]>;
+  delivered(consumer: string, noticeId: number): Promise<void>;
+  /** Tries again at `retryAt`, or sets it aside for good when `retryAt` is null. */
+  failed(consumer: string, noticeId: number, error: string, retryAt: Date | null): Promise<void>;
+  /** When the consumer's next delivery falls due, if any is pending. */
+  nextDueAt(consumer: string): Promise<Date | null>;
+  counts(consumer: string): Promise<{ pending: number; dead: number }>;
 }

@@ -37,7 +37,7 @@ describe.each(backends)('the command router on $name', (backend) => {
     expect(await bot.say(`sev ${long('9')}`)).toBe(`✗ bad severity "${'9'.repeat(32)}…": use 1-4 (1 is the most severe)`);
     expect(await bot.say(`status ${long('x')} Fixed`)).toBe(`✗ bad status "${'x'.repeat(32)}…": use investigating, identified, monitoring or resolved`);
     expect(await bot.say(`edit ${long('7')} Fixed`)).toBe(`✗ bad entry "${'7'.repeat(32)}…": use the number shown beside it, e.g. #42`);
-    expect(await bot.say(`role commander ${long('@')}`)).toBe(`✗ bad user "${'@'.repeat(32)}…": one name, e.g. dana`);
+    expect(await bot.say(`role commander ${long('@')}`)).toBe(`✗ bad user "${'@'.repeat(32)}…": one name, e.g. dana or @dana`);
   });
 
   describe('length limits count characters, not UTF-16 units', () => {

@@ -271,14 +271,16 @@ describe('an incident named first', () => {
 
 describe('defineVerb', () => {
   test('keeps the name, aliases, usage, help, scope and whether it writes', () => {
-    expect({ ...log, bind: undefined, run: undefined }).toEqual({
+    expect({ ...log, bind: undefined, bindPayload: undefined, run: undefined }).toEqual({
       name: 'log',
       aliases: ['note'],
       usage: 'log [<time>] <text>',
       help: 'Add a timeline entry.',
       scope: 'incident',
       writes: true,
+      internal: false,
       bind: undefined,
+      bindPayload: undefined,
       run: undefined,
     });
     expect(sev.aliases).toEqual([]);

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { backends } from '../support/databases.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
@@ -32,7 +30,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
     const { entries, revisions } = await bot.record(1);
     expect(entries.find((e) => e.id === 2)?.text).toBe('Paged the database team');
     expect(revisions).toEqual([
-      { entryId: 2, action: 'edit', previousText: 'Paged the databse team', newText: 'Paged the database team', changedBy: 'sam', changedAt: new Date('2026-03-01T23:20:00Z') },
+      { entryId: 2, action: 'edit', previousText: 'Paged the databse team', newText: 'Paged the database team', changedBy: 'sam', changedById: 'test:sam', changedAt: new Date('2026-03-01T23:20:00Z') },
     ]);
   });
 
@@ -89,7 +87,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
   test('correcting a closed incident\'s timeline rewrites its exported draft', async () => {
     await bot.say('close');
     await bot.say('edit #2 Paged the database team');
-    const draft = await readFile(join(bot.settings.DATA_DIR, 'postmortems', 'INC-1.md'), 'utf8');
+    const draft = await bot.draft(1);
     expect(draft).toContain('| 23:02 | #2 | note | dana | Paged the database team (edited) |');
   });
 

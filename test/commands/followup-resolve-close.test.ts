@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { backends } from '../support/databases.ts';
@@ -7,7 +7,7 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 describe.each(backends)('followup, resolve and close on $name', (backend) => {
   let bot: TestBot;
   const draftPath = (id: number) => join(bot.settings.DATA_DIR, 'postmortems', `INC-${id}.md`);
-  const readDraft = (id: number) => readFile(draftPath(id), 'utf8');
+  const readDraft = (id: number) => bot.draft(id);
   beforeAll(async () => {
     bot = await startTestBot(backend);
   });

@@ -4,11 +4,18 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 import { ShellSession } from '../support/shell-session.ts';
 
 
+/** What an adapter does once it has made an incident's channel. */
 async function linkChannel(bot: TestBot, channel: string, incidentId: number): Promise<void> {
-  await bot.firebell.db.query(
-    `insert into channel_links (platform, channel_id, incident_id, linked_at) values ('test', $1, $2, now())`,
-    [channel, incidentId],
-  );
+  const linked = await bot.firebell.router.dispatch({
+    verb: 'link',
+    text: '',
+    payload: { incidentId },
+    actor: { platform: 'test', id: 'firebell', name: 'firebell' },
+    channel: { platform: 'test', id: channel },
+    eventId: `link-${channel}-${incidentId}`,
+    receivedAt: bot.clock.now(),
+  });
+  if (linked.tone !== 'ok') throw new Error(`could not link ${channel}`);
 }
 
 describe.each(backends)('which incident a command applies to, on $name', (backend) => {
@@ -27,6 +34,8 @@ describe.each(backends)('which incident a command applies to, on $name', (backen
     beforeEach(async () => {
       await bot.say('start Checkout down');
       await bot.say('start Search slow');
+      // Their announcements reach the shell now, not in the middle of what a test types there.
+      await bot.firebell.outbox.drain();
     });
 
     test('a command naming no incident lists the open ones', async () => {

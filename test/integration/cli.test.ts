@@ -119,8 +119,8 @@ describe('the firebell binary on the embedded default', () => {
     const bot = await startTestBot(backends[0]!, { now: '2026-03-02T12:00:00Z' });
     await bot.say('start Long night --at "2026-03-01 20:00" --tz UTC');
     await bot.firebell.db.query(
-      `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, kind, text, source_platform, source_event_id)
-       select 1, timestamptz '2026-03-01 20:00Z' + n * interval '1 second', now(), 'dana', 'note', 'entry number ' || n, 'test', 'bulk-' || n
+      `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, author_id, kind, text, source_platform, source_event_id)
+       select 1, timestamptz '2026-03-01 20:00Z' + n * interval '1 second', now(), 'dana', 'test:dana', 'note', 'entry number ' || n, 'test', 'bulk-' || n
        from generate_series(1, 3000) as n`,
     );
     await bot.firebell.stop();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Invocation } from '../../src/chat/types.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import type { TestBackend } from '../support/databases.ts';
 import { ShellSession } from '../support/shell-session.ts';
@@ -51,6 +52,8 @@ describe.skipIf(!adminUrl)('while Postgres is unreachable', () => {
     await proxy.restore();
     const before = shell.transcript.length;
     expect(await bot.firebell.executor.retryBacklog()).toBe(true);
+    // The real replies go out through the chat outbox, kept with the commands they answer.
+    await bot.firebell.outbox.drain();
     expect(shell.transcript.slice(before)).toBe(
       [
         '[recorded now: log Failing over to the standby]',
@@ -69,6 +72,30 @@ describe.skipIf(!adminUrl)('while Postgres is unreachable', () => {
     expect(bot.firebell.journal.pending()).toHaveLength(0);
     // Back to normal: commands are answered at once again.
     expect(await shell.type('log Standby promoted')).toBe('Logged #4 on INC-1 at 2026-03-01 10:06 UTC');
+  });
+
+  test("someone else's message pinned during the outage is recorded once, at its own time, by its author", async () => {
+    await proxy.cut();
+    bot.clock.set('2026-03-01T10:20:00Z');
+    const pin = (eventId: string): Invocation => ({
+      verb: 'log',
+      text: '',
+      payload: { text: 'Standby is read-only' },
+      actor: { platform: 'shell', id: 'dana', name: 'dana' },
+      attribution: { author: { platform: 'shell', id: 'erin', name: 'erin' }, at: new Date('2026-03-01T10:15:00Z') },
+      channel: { platform: 'shell', id: 'shell-pins' },
+      eventId,
+      idempotencyKey: 'pin:shell-pins:10:15',
+      replyTo: { thread: '10:15' },
+      receivedAt: bot.clock.now(),
+    });
+    expect((await bot.firebell.router.dispatch(pin('Ev1'))).tone).toBe('queued');
+    // Slack retries while nothing answers: a second delivery of the same pin, queued too.
+    expect((await bot.firebell.router.dispatch(pin('Ev2'))).tone).toBe('queued');
+    await proxy.restore();
+    expect(await bot.firebell.executor.retryBacklog()).toBe(true);
+    const pinned = (await bot.record(1)).entries.filter((e) => e.text === 'Standby is read-only');
+    expect(pinned.map((e) => [e.occurredAt.toISOString(), e.author, e.addedBy])).toEqual([['2026-03-01T10:15:00.000Z', 'erin', 'dana']]);
   });
 
   test('a command typed while the backlog is being recorded waits behind it', async () => {

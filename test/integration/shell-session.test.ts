@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
@@ -46,7 +45,7 @@ describe.each(backends)('a scripted shell session on $name', (backend) => {
   });
 
   test('close writes a postmortem whose timeline is in order, under two day headings, in Berlin time', async () => {
-    const markdown = await readFile(join(bot.settings.DATA_DIR, 'postmortems', 'INC-1.md'), 'utf8');
+    const markdown = await bot.draft(1);
     expect(markdown.split('\n')).toEqual([
       '# INC-1: Checkout API returning 502s',
       '',
@@ -61,6 +60,14 @@ describe.each(backends)('a scripted shell session on $name', (backend) => {
       '| Role | Who |',
       '|---|---|',
       '| commander | dana |',
+      '',
+      '## Participants',
+      '',
+      'Everyone who wrote on the timeline.',
+      '',
+      '| Who | Entries |',
+      '|---|---|',
+      '| dana | 7 |',
       '',
       '## Timeline',
       '',
@@ -99,7 +106,7 @@ describe.each(backends)('a scripted shell session on $name', (backend) => {
   });
 
   test('the export command prints the same draft', async () => {
-    const saved = await readFile(join(bot.settings.DATA_DIR, 'postmortems', 'INC-1.md'), 'utf8');
+    const saved = await bot.draft(1);
     const exported = await bot.say('postmortem INC-1');
     expect(exported).toContain(saved.trimEnd());
   });

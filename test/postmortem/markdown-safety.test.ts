@@ -72,11 +72,16 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
     occurredAt: at(occurredAt),
     recordedAt: at(occurredAt),
     author,
+    // By role, not by name: generated names may coincide, and people are counted by id.
+    authorId: `slack:${kind}-author`,
+    addedBy: null,
+    addedById: null,
     kind,
     text,
     sourcePlatform: 'slack',
     deletedAt: deleted ? at('2026-03-02T00:10:00Z') : null,
     deletedBy: deleted ? t.deleter : null,
+    deletedById: deleted ? `slack:${t.deleter}` : null,
   });
   return {
     incident: {
@@ -89,6 +94,7 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
       resolvedAt: at('2026-03-02T00:25:00Z'),
       closedAt: null,
       openedBy: t.opener,
+      openedById: `slack:${t.opener}`,
       openedAt: at('2026-03-01T22:40:00Z'),
     },
     entries: [
@@ -98,14 +104,14 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
       entry(4, '2026-03-01T23:10:00Z', 'note', t.noteAuthor, t.deleted, true),
     ],
     revisions: [
-      { entryId: 3, action: 'edit', previousText: t.wasAction, newText: t.action, changedBy: t.editor, changedAt: at('2026-03-02T00:00:00Z') },
-      { entryId: 4, action: 'delete', previousText: t.deleted, newText: null, changedBy: t.deleter, changedAt: at('2026-03-02T00:10:00Z') },
+      { entryId: 3, action: 'edit', previousText: t.wasAction, newText: t.action, changedBy: t.editor, changedById: `slack:${t.editor}`, changedAt: at('2026-03-02T00:00:00Z') },
+      { entryId: 4, action: 'delete', previousText: t.deleted, newText: null, changedBy: t.deleter, changedById: `slack:${t.deleter}`, changedAt: at('2026-03-02T00:10:00Z') },
     ],
-    roles: [{ role: 'commander', holder: t.holder, assignedBy: t.opener, assignedAt: at('2026-03-01T22:41:00Z') }],
-    statusUpdates: [{ id: 1, incidentId: 1, state: 'investigating', message: t.status, author: t.statusAuthor, postedAt: at('2026-03-01T22:45:00Z') }],
+    roles: [{ role: 'commander', holder: t.holder, holderId: `slack:${t.holder}`, assignedBy: t.opener, assignedById: `slack:${t.opener}`, assignedAt: at('2026-03-01T22:41:00Z') }],
+    statusUpdates: [{ id: 1, incidentId: 1, state: 'investigating', message: t.status, author: t.statusAuthor, authorId: `slack:${t.statusAuthor}`, postedAt: at('2026-03-01T22:45:00Z') }],
     followups: [
-      { id: 1, incidentId: 1, text: t.followup, owner: t.owner, dueOn: t.due, createdBy: t.opener, createdAt: at('2026-03-02T00:30:00Z') },
-      { id: 2, incidentId: 1, text: t.otherFollowup, owner: null, dueOn: null, createdBy: t.opener, createdAt: at('2026-03-02T00:31:00Z') },
+      { id: 1, incidentId: 1, text: t.followup, owner: t.owner, ownerId: `slack:${t.owner}`, dueOn: t.due, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:30:00Z') },
+      { id: 2, incidentId: 1, text: t.otherFollowup, owner: null, ownerId: null, dueOn: null, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:31:00Z') },
     ],
   };
 }

@@ -14,11 +14,15 @@ function entry(id: number, occurredAt: string, kind: EntryKind, text: string, ex
     occurredAt: at(occurredAt),
     recordedAt: at(occurredAt),
     author: 'dana',
+    authorId: 'slack:dana',
+    addedBy: null,
+    addedById: null,
     kind,
     text,
     sourcePlatform: 'slack',
     deletedAt: null,
     deletedBy: null,
+    deletedById: null,
     ...extra,
   };
 }
@@ -39,6 +43,7 @@ function berlinRecord(): IncidentRecord {
       resolvedAt: at('2026-03-02T00:25:00Z'),
       closedAt: at('2026-03-02T00:40:00Z'),
       openedBy: 'dana',
+      openedById: 'slack:dana',
       openedAt: at('2026-03-01T22:41:00Z'),
     },
     entries: [
@@ -47,20 +52,20 @@ function berlinRecord(): IncidentRecord {
       entry(3, '2026-03-01T22:58:00Z', 'note', 'wrong incident', { deletedAt: at('2026-03-01T23:30:00Z'), deletedBy: 'sam' }),
       // 23:05 UTC is 00:05 the next day in Berlin.
       entry(4, '2026-03-01T23:05:00Z', 'note', 'Error rate falling'),
-      entry(5, '2026-03-02T00:25:00Z', 'resolved', 'Resolved', { author: 'sam' }),
+      entry(5, '2026-03-02T00:25:00Z', 'resolved', 'Resolved', { author: 'sam', authorId: 'slack:sam' }),
     ],
     revisions: [
-      { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', changedAt: at('2026-03-01T23:20:00Z') },
-      { entryId: 3, action: 'delete', previousText: 'wrong incident', newText: null, changedBy: 'sam', changedAt: at('2026-03-01T23:30:00Z') },
+      { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-03-01T23:20:00Z') },
+      { entryId: 3, action: 'delete', previousText: 'wrong incident', newText: null, changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-03-01T23:30:00Z') },
     ],
-    roles: [{ role: 'commander', holder: 'dana', assignedBy: 'dana', assignedAt: at('2026-03-01T22:41:00Z') }],
+    roles: [{ role: 'commander', holder: 'dana', holderId: 'slack:dana', assignedBy: 'dana', assignedById: 'slack:dana', assignedAt: at('2026-03-01T22:41:00Z') }],
     statusUpdates: [
-      { id: 1, incidentId: 1, state: 'investigating', message: 'We are investigating errors at checkout.', author: 'sam', postedAt: at('2026-03-01T22:45:00Z') },
-      { id: 2, incidentId: 1, state: 'resolved', message: 'Checkout works again.', author: 'sam', postedAt: at('2026-03-02T00:25:00Z') },
+      { id: 1, incidentId: 1, state: 'investigating', message: 'We are investigating errors at checkout.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-03-01T22:45:00Z') },
+      { id: 2, incidentId: 1, state: 'resolved', message: 'Checkout works again.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-03-02T00:25:00Z') },
     ],
     followups: [
-      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', dueOn: '2026-03-15', createdBy: 'dana', createdAt: at('2026-03-02T00:30:00Z') },
-      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, dueOn: null, createdBy: 'dana', createdAt: at('2026-03-02T00:31:00Z') },
+      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', ownerId: 'slack:sam', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z') },
+      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, ownerId: null, dueOn: null, createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:31:00Z') },
     ],
   };
 }
@@ -171,11 +176,30 @@ describe('the postmortem draft in Markdown', () => {
     );
   });
 
+  test('participants are counted by who they are, not by the name they showed', () => {
+    const r = berlinRecord();
+    r.entries = [
+      entry(1, '2026-03-01T22:40:00Z', 'opened', 'Checkout API returning 502s', { author: 'dana', authorId: 'slack:U1' }),
+      // Dana renamed herself; another person is also called dana (on IRC).
+      entry(2, '2026-03-01T22:52:00Z', 'action', 'Rolled back', { author: 'Dana K', authorId: 'slack:U1', recordedAt: at('2026-03-01T22:52:00Z') }),
+      entry(3, '2026-03-01T22:55:00Z', 'note', 'Paged DBA', { author: 'dana', authorId: 'irc:dana' }),
+      entry(4, '2026-03-01T22:58:00Z', 'note', 'wrong', { author: 'sam', authorId: 'slack:U2', deletedAt: at('2026-03-01T23:00:00Z') }),
+    ];
+    const md = renderPostmortem(r, at('2026-03-02T01:00:00Z'));
+    expect(section(md, '## Participants')).toBe(
+      ['## Participants', '', 'Everyone who wrote on the timeline.', '', '| Who | Entries |', '|---|---|', '| Dana K | 2 |', '| dana | 1 |'].join('\n'),
+    );
+    expect(JSON.parse(renderPostmortemJson(r, at('2026-03-02T01:00:00Z'))).participants).toEqual([
+      { id: 'slack:U1', name: 'Dana K', entries: 2 },
+      { id: 'irc:dana', name: 'dana', entries: 1 },
+    ]);
+  });
+
   test.each(renderers)('rendered by $name, the draft has one h1 and every table keeps its columns', ({ render }) => {
     const html = render(md);
     expect(elementsOf(html).filter((e) => e.tagName === 'h1')).toHaveLength(1);
-    // Roles, two timeline days, status updates, action items, corrections.
-    expect(tableRows(html).map((row) => row.length)).toEqual([2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
+    // Roles, participants, two timeline days, status updates, action items, corrections.
+    expect(tableRows(html).map((row) => row.length)).toEqual([2, 2, 2, 2, 2, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 6, 6, 6]);
   });
 
   test('user text in the title is escaped in the heading and the summary', () => {
@@ -294,6 +318,7 @@ function fallBackRecord(timeZone: string): IncidentRecord {
       resolvedAt: at('2026-10-25T23:05:00Z'),
       closedAt: null,
       openedBy: 'dana',
+      openedById: 'slack:dana',
       openedAt: at('2026-10-24T21:30:00Z'),
     },
     entries: [
@@ -304,9 +329,9 @@ function fallBackRecord(timeZone: string): IncidentRecord {
       entry(5, '2026-10-25T01:45:00Z', 'note', 'second run of the 02:45 job'),
       entry(6, '2026-10-25T23:05:00Z', 'resolved', 'Resolved'),
     ],
-    revisions: [{ entryId: 3, action: 'edit', previousText: 'schedulr', newText: 'scheduler restarted', changedBy: 'sam', changedAt: at('2026-10-25T01:50:00Z') }],
+    revisions: [{ entryId: 3, action: 'edit', previousText: 'schedulr', newText: 'scheduler restarted', changedBy: 'sam', changedById: 'slack:sam', changedAt: at('2026-10-25T01:50:00Z') }],
     roles: [],
-    statusUpdates: [{ id: 1, incidentId: 7, state: 'identified', message: 'Jobs ran twice.', author: 'sam', postedAt: at('2026-10-25T01:20:00Z') }],
+    statusUpdates: [{ id: 1, incidentId: 7, state: 'identified', message: 'Jobs ran twice.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-10-25T01:20:00Z') }],
     followups: [],
   };
 }

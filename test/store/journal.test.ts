@@ -11,7 +11,7 @@ function command(eventId: string, text = `note ${eventId}`): JournaledCommand {
   return {
     verb: 'log',
     text,
-    actor: { id: 'U123', name: 'dana' },
+    actor: { platform: 'slack', id: 'U123', name: 'dana' },
     channel: { platform: 'slack', id: 'C42' },
     eventId,
     receivedAt: '2026-03-01T23:40:00.000Z',
@@ -85,6 +85,20 @@ describe('the command journal', () => {
     expect(j.pending()).toEqual([]);
     expect(j.size).toBe(0);
     expect((await stat(join(dir, 'journal'))).isDirectory()).toBe(true);
+  });
+
+  test('a command an adapter built (payload, attribution, key, reply address) comes back exactly as it arrived', async () => {
+    const pinned: JournaledCommand = {
+      ...command('Ev7'),
+      text: '',
+      payload: { text: 'Replica is 40 minutes behind' },
+      attribution: { author: { platform: 'slack', id: 'U0ERIN', name: 'erin' }, at: '2026-03-01T23:02:00.000Z' },
+      idempotencyKey: 'pin:C42:1772406120.000100',
+      replyTo: { responseUrl: 'https://hooks.slack.test/commands/T1/1/x', user: 'U123' },
+    };
+    const j = await open();
+    await j.append([pinned]);
+    expect((await reopen(j)).pending()).toEqual([{ seq: 1, command: pinned }]);
   });
 
   test('an appended command is still pending after a restart, exactly as written', async () => {

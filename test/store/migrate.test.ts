@@ -271,6 +271,41 @@ describe.each(backends)('migrate on $name', (backend) => {
     },
   );
 
+  test('people recorded before they had ids keep every row, with the id their platform gave them then', async () => {
+    const { db } = await emptyDatabase(backend);
+    const real = await loadMigrations();
+    const before = real.filter((m) => m.version < 3);
+    await migrate(db, before);
+    // What the shell recorded under the first schema: names only.
+    await db.exec(`
+      insert into incidents (title, severity, time_zone, started_at, opened_by, opened_at, source_platform, source_channel)
+        values ('Disk full', 2, 'UTC', '2026-03-01 10:00Z', 'dana', '2026-03-01 10:00Z', 'shell', 'shell');
+      insert into timeline_entries (incident_id, occurred_at, recorded_at, author, kind, text, source_platform, source_event_id, deleted_at, deleted_by)
+        values (1, '2026-03-01 10:00Z', '2026-03-01 10:00Z', 'dana', 'opened', 'Incident opened', 'shell', 'e1', null, null),
+               (1, '2026-03-01 10:05Z', '2026-03-01 10:05Z', 'sam', 'note', 'wrong', 'shell', 'e2', '2026-03-01 10:06Z', 'dana');
+      insert into timeline_revisions (entry_id, action, previous_text, new_text, changed_by, changed_at)
+        values (2, 'delete', 'wrong', null, 'dana', '2026-03-01 10:06Z');
+      insert into incident_roles (incident_id, role, holder, assigned_by, assigned_at) values (1, 'commander', 'sam', 'dana', '2026-03-01 10:01Z');
+      insert into status_updates (incident_id, state, message, author, posted_at, entry_id) values (1, 'investigating', 'Looking', 'sam', '2026-03-01 10:02Z', 1);
+      insert into followups (incident_id, text, owner, created_by, created_at) values (1, 'Alert on disk', 'kim', 'dana', '2026-03-01 10:03Z'),
+                                                                                     (1, 'Unowned', null, 'dana', '2026-03-01 10:03Z');
+    `);
+    await migrate(db, real);
+    const one = async (sql: string) => (await db.query(sql)).rows;
+    expect(await one('select opened_by, opened_by_id from incidents')).toEqual([{ opened_by: 'dana', opened_by_id: 'shell:dana' }]);
+    expect(await one('select author, author_id, deleted_by_id from timeline_entries order by id')).toEqual([
+      { author: 'dana', author_id: 'shell:dana', deleted_by_id: null },
+      { author: 'sam', author_id: 'shell:sam', deleted_by_id: 'shell:dana' },
+    ]);
+    expect(await one('select changed_by_id from timeline_revisions')).toEqual([{ changed_by_id: 'shell:dana' }]);
+    expect(await one('select holder_id, assigned_by_id from incident_roles')).toEqual([{ holder_id: 'shell:sam', assigned_by_id: 'shell:dana' }]);
+    expect(await one('select author_id from status_updates')).toEqual([{ author_id: 'shell:sam' }]);
+    expect(await one('select owner_id, created_by_id from followups order by id')).toEqual([
+      { owner_id: 'shell:kim', created_by_id: 'shell:dana' },
+      { owner_id: null, created_by_id: 'shell:dana' },
+    ]);
+  });
+
   test('the real migrations apply to an empty database, and a second run applies nothing', async () => {
     const { db } = await emptyDatabase(backend);
     const real = await loadMigrations();

@@ -1,16 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { splitVerb } from '../../src/chat/command-line.ts';
 import { renderShellReply } from '../../src/chat/shell/render.ts';
 import type { Reply } from '../../src/chat/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadIncidentRecord, type IncidentRecord } from '../../src/core/record.ts';
-import { startFirebell, type Firebell } from '../../src/main.ts';
+import { startFirebell, type Firebell, type FirebellIo } from '../../src/main.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { ManualClock } from './clock.ts';
 import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './databases.ts';
 
 export interface SayOptions {
   as?: string;
+  /** The speaker's platform id, when it is not their name (a Slack user id). */
+  id?: string;
   channel?: string;
   platform?: string;
   eventId?: string;
@@ -20,10 +24,13 @@ export interface TestBot {
   firebell: Firebell;
   clock: ManualClock;
   settings: TestDatabase['settings'];
+  database: TestDatabase;
   /** Types one command (`log 23:52 Rolled back`) and returns the reply as the shell prints it. */
   say(command: string, opts?: SayOptions): Promise<string>;
   sayReply(command: string, opts?: SayOptions): Promise<Reply>;
   record(incidentId: number): Promise<IncidentRecord>;
+  /** The postmortem draft on disk, once every notice kept so far has been delivered (the draft writer is told through the outbox). */
+  draft(incidentId: number): Promise<string>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,6 +40,11 @@ export interface TestBotOptions {
   now?: string;
   env?: Record<string, string>;
   shell?: { input: PassThrough; output: PassThrough; user?: string };
+  /** More chat adapters (a RecordingAdapter), told about notices through the outbox. */
+  adapters?: FirebellIo['adapters'];
+  outbox?: FirebellIo['outbox'];
+  /** Start on this database (a restart) instead of a new one; it is left in place at stop. */
+  database?: TestDatabase;
 }
 
 let eventCounter = 0;
@@ -40,7 +52,7 @@ let eventCounter = 0;
 /** firebell as main.ts wires it, on the backend, with a manual clock and no HTTP unless asked. */
 export async function startTestBot(backend: TestBackend, opts: TestBotOptions = {}): Promise<TestBot> {
   const clock = new ManualClock(opts.now ?? '2026-03-02T00:00:00Z');
-  const target = await backend.create();
+  const target = opts.database ?? (await backend.create());
   const parsed = loadConfig({ HTTP_PORT: '0', ...target.settings, ...opts.env });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const shellUser = opts.shell?.user ?? 'dana';
@@ -48,8 +60,10 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     clock,
     log: silentLog,
     httpHost: '127.0.0.1',
+    ...(opts.adapters ? { adapters: opts.adapters } : {}),
+    ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.shell
-      ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { id: shellUser, name: shellUser } } }
+      ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { platform: 'shell', id: shellUser, name: shellUser } } }
       : {}),
   });
   const sayReply = async (command: string, o: SayOptions = {}): Promise<Reply> => {
@@ -58,7 +72,7 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     return firebell.router.dispatch({
       verb,
       text,
-      actor: { id: who, name: who },
+      actor: { platform: o.platform ?? 'test', id: o.id ?? who, name: who },
       channel: { platform: o.platform ?? 'test', id: o.channel ?? 'general' },
       eventId: o.eventId ?? `test-${process.pid}-${++eventCounter}`,
       receivedAt: clock.now(),
@@ -68,6 +82,7 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     firebell,
     clock,
     settings: target.settings,
+    database: target,
     sayReply,
     say: async (command, o) => renderShellReply(await sayReply(command, o)).trimEnd(),
     async record(incidentId) {
@@ -75,10 +90,20 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       if (!r) throw new Error(`INC-${incidentId} is not recorded`);
       return r;
     },
-    reset: () => emptyTables(firebell.db),
+    async draft(incidentId) {
+      await firebell.executor.idle();
+      await firebell.outbox.drain();
+      return readFile(join(target.settings.DATA_DIR, 'postmortems', `INC-${incidentId}.md`), 'utf8');
+    },
+    async reset() {
+      // Nothing of the last test may still be on its way: ids start again at 1 after this.
+      await firebell.executor.idle();
+      await firebell.outbox.drain();
+      await emptyTables(firebell.db);
+    },
     async stop() {
       await firebell.stop();
-      await target.drop();
+      if (!opts.database) await target.drop();
     },
   };
 }

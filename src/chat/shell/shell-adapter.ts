@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../../core/clock.ts';
-import { incidentRef, type Actor } from '../../core/model.ts';
+import { incidentRef } from '../../core/model.ts';
 import type { Notice } from '../../core/notices.ts';
-import type { ChannelDirectory, ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
+import type { Actor } from '../../core/people.ts';
+import type { ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
 import { parseShellLine, pipedLines } from './parse.ts';
 import { renderShellLateReply, renderShellNotice, renderShellReply } from './render.ts';
 
@@ -15,7 +16,6 @@ export interface ShellAdapterOptions {
   user: Actor;
   clock: Clock;
   dispatch(inv: Invocation): Promise<Reply>;
-  channels: ChannelDirectory;
 }
 
 const LOBBY = 'shell';
@@ -27,7 +27,10 @@ const LOBBY = 'shell';
  */
 export class ShellAdapter implements ChatAdapter {
   readonly platform = 'shell';
-  private channelId = LOBBY;
+  readonly name = 'shell';
+  /** Until it moves into an incident, the session is a channel of its own. */
+  private readonly lobby: string;
+  private channelId: string;
   private prompt = 'firebell> ';
   private lineNumber = 0;
   private stopping = false;
@@ -42,6 +45,8 @@ export class ShellAdapter implements ChatAdapter {
 
   constructor(private readonly opts: ShellAdapterOptions) {
     this.sessionId = `${opts.clock.now().getTime().toString(36)}-${process.pid}`;
+    this.lobby = `${LOBBY}-${this.sessionId}`;
+    this.channelId = this.lobby;
   }
 
   async start(): Promise<void> {
@@ -77,14 +82,16 @@ export class ShellAdapter implements ChatAdapter {
         if (interactive && /^\s*(exit|quit)\s*$/i.test(line)) break;
         const parsed = parseShellLine(line);
         if (parsed) {
+          const eventId = `shell-${this.sessionId}-${this.lineNumber}`;
           const reply = await this.opts.dispatch({
             verb: parsed.verb,
             text: parsed.text,
             actor: this.opts.user,
             channel: { platform: this.platform, id: this.channelId },
-            eventId: `shell-${this.sessionId}-${this.lineNumber}`,
+            eventId,
             receivedAt: this.opts.clock.now(),
           });
+          if (reply.opened !== undefined) await this.moveInto(reply.opened, `${eventId}-link`);
           output.write(renderShellReply(reply));
         }
         if (rl) {
@@ -101,15 +108,36 @@ export class ShellAdapter implements ChatAdapter {
     }
   }
 
-  async deliver(notice: Notice): Promise<void> {
-    const ours = notice.kind === 'incident_opened' && notice.origin.platform === this.platform && notice.origin.channelId === this.channelId;
-    if (ours) {
-      const channelId = `${LOBBY}:${incidentRef(notice.incident.id)}`;
-      await this.opts.channels.link({ platform: this.platform, id: channelId }, notice.incident.id);
-      this.channelId = channelId;
-      this.prompt = `${incidentRef(notice.incident.id)}> `;
+  /**
+   * Starting an incident "opens its channel": later commands typed here apply to it, as they would
+   * in its Slack channel. The link is recorded like any other change, before the next line is read.
+   */
+  private async moveInto(incidentId: number, eventId: string): Promise<void> {
+    const channelId = `${LOBBY}:${incidentRef(incidentId)}`;
+    const linked = await this.opts.dispatch({
+      verb: 'link',
+      text: '',
+      payload: { incidentId },
+      actor: this.opts.user,
+      channel: { platform: this.platform, id: channelId },
+      eventId,
+      receivedAt: this.opts.clock.now(),
+    });
+    if (linked.tone === 'error') {
+      this.opts.output.write(renderShellReply(linked));
       return;
     }
+    this.channelId = channelId;
+    this.prompt = `${incidentRef(incidentId)}> `;
+  }
+
+  wants(notice: Notice): boolean {
+    return notice.kind === 'incident_opened' || notice.kind === 'incident_closed';
+  }
+
+  async deliver(notice: Notice): Promise<void> {
+    // Opened from here: the reply said so already, and the session moved into it.
+    if (notice.kind === 'incident_opened' && notice.origin.platform === this.platform && notice.origin.channelId === this.lobby) return;
     if (notice.kind === 'incident_closed' && this.channelId === `${LOBBY}:${incidentRef(notice.incident.id)}`) {
       this.prompt = `${incidentRef(notice.incident.id)} (closed)> `;
       return;

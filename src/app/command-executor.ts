@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import { findIncident } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
-import type { Notice } from '../core/notices.ts';
 import { loadIncidentRecord } from '../core/record.ts';
 import type { Zone } from '../core/zone.ts';
+import { reply } from '../chat/reply.ts';
+import { commandKey, type Invocation, type LateReply, type Reply } from '../chat/types.ts';
+import type { BoundArguments, PostmortemLinks, Verb, VerbContext } from '../chat/verb.ts';
 import { isUnavailable, type Db } from '../store/db.ts';
 import type { CommandJournal, JournaledCommand } from '../store/journal.ts';
 import { sqlStore } from '../store/sql-store.ts';
 import { eventKey, type ProcessedEvent, type Store } from '../store/store.ts';
-import { reply } from './reply.ts';
-import type { Invocation, LateReply, Reply } from './types.ts';
-import type { BoundArguments, PostmortemLinks, Verb, VerbContext } from './verb.ts';
+import type { UnitOfWork, Work } from './unit-of-work.ts';
 
 /** A command whose arguments are valid, on its way to the database. */
 export interface Command {
@@ -21,7 +21,6 @@ export interface Command {
 
 interface Outcome {
   reply: Reply;
-  notices: Notice[];
   /** The event had been processed before: nothing new was recorded. */
   duplicate: boolean;
 }
@@ -32,8 +31,11 @@ interface Job {
   seq: number | null;
   /** Resolves once the command is on disk in the journal; null while it is not being written there. */
   journaled: Promise<void> | null;
-  /** Already answered (queued, or replayed after a restart): its outcome becomes a late reply. */
-  late: boolean;
+  /**
+   * Answered already: `queued` while the database was down (its real reply goes out late, through
+   * the chat outbox), or `replayed` from the journal at start-up (answered, or lost, before a crash).
+   */
+  answered: 'no' | 'queued' | 'replayed';
   settle(outcome: Outcome): void;
 }
 
@@ -59,10 +61,8 @@ export interface ExecutorDeps {
   defaultZone: Zone;
   postmortems: PostmortemLinks;
   log: Logger;
-  /** Told after commit, before the command's own reply is given. */
-  announce(notices: Notice[]): Promise<void>;
-  /** Replies to commands answered "queued" while the database was down, once they are recorded. */
-  replyLate(late: LateReply): Promise<void>;
+  /** Runs each batch's transaction; what the commands have to say is kept in the chat outbox. */
+  work: UnitOfWork;
   /** Most commands in one transaction; more wait for the next. */
   maxBatch?: number;
   /**
@@ -107,11 +107,30 @@ function toJournaled(inv: Invocation): JournaledCommand {
   return {
     verb: inv.verb,
     text: inv.text,
+    ...(inv.payload !== undefined ? { payload: inv.payload } : {}),
     actor: inv.actor,
+    ...(inv.attribution ? { attribution: { author: inv.attribution.author, at: inv.attribution.at.toISOString() } } : {}),
     channel: inv.channel,
     eventId: inv.eventId,
+    ...(inv.idempotencyKey !== undefined ? { idempotencyKey: inv.idempotencyKey } : {}),
+    ...(inv.replyTo ? { replyTo: inv.replyTo } : {}),
     receivedAt: inv.receivedAt.toISOString(),
   };
+}
+
+function lateReplyTo(job: Job, outcome: Outcome): LateReply {
+  const inv = job.command.invocation;
+  return {
+    channel: inv.channel,
+    invocation: { verb: inv.verb, text: inv.text, actor: inv.actor },
+    ...(inv.replyTo ? { replyTo: inv.replyTo } : {}),
+    reply: outcome.reply,
+  };
+}
+
+/** The event a command is recorded under, once. */
+function eventOf(inv: Invocation): { platform: string; eventId: string } {
+  return { platform: inv.channel.platform, eventId: commandKey(inv) };
 }
 
 /** Commands from one channel (or about one named incident) go to one lane, so they keep their order. */
@@ -155,7 +174,7 @@ export class CommandExecutor {
 
   submit(command: Command): Promise<Reply> {
     return new Promise((resolve) => {
-      const job: Job = { command, seq: null, journaled: null, late: false, settle: (o) => resolve(o.reply) };
+      const job: Job = { command, seq: null, journaled: null, answered: 'no', settle: (o) => resolve(o.reply) };
       // Written now, so the fsync overlaps the command's own transaction.
       if (this.deps.journalMode === 'every-command') this.writeToJournal([job]);
       this.enqueue(job);
@@ -165,12 +184,7 @@ export class CommandExecutor {
   /** Queues commands found unsettled in the journal at start-up; their replies arrive late. */
   replay(records: { seq: number; command: Command }[]): void {
     for (const r of records) {
-      // A duplicate here was mostly answered before the restart (settled marks are written
-      // lazily): answering it again would repeat a reply.
-      const settle = (o: Outcome) => {
-        if (!o.duplicate) this.replyLate(r.command, o.reply);
-      };
-      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), late: true, settle });
+      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), answered: 'replayed', settle: () => undefined });
     }
   }
 
@@ -208,8 +222,13 @@ export class CommandExecutor {
       }
       await this.runBatch(waiting.slice(i, i + this.maxBatch));
     }
-    if (this.backlog.length === 0) await this.compactJournal();
-    return this.backlog.length === 0;
+    if (this.backlog.length > 0) return false;
+    // Caught up, whoever asked: a retry still scheduled from the outage has nothing left to do.
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryAttempt = 0;
+    await this.compactJournal();
+    return true;
   }
 
   /** Makes the journal's contents durable in the database, then starts the journal afresh. */
@@ -226,8 +245,15 @@ export class CommandExecutor {
 
   /** Runs a read-only command outside the lanes: it records nothing, so it need not wait its turn. */
   async read(command: Command): Promise<Reply> {
+    const work: Work = {
+      store: sqlStore(this.deps.db),
+      notify: () => {
+        throw new Error(`${command.verb.name} only reads, yet it tried to notify`);
+      },
+      replyLate: () => undefined,
+    };
     try {
-      return (await this.execute(command, sqlStore(this.deps.db))).reply;
+      return (await this.execute(command, work)).reply;
     } catch (err) {
       if (isUnavailable(err)) {
         return reply.error(`the database is unreachable, so ${command.verb.name} cannot answer now; timeline commands are still saved`);
@@ -285,7 +311,7 @@ export class CommandExecutor {
   private async runBatch(batch: Job[]): Promise<void> {
     if (batch.length === 0) return;
     try {
-      const outcomes = await this.deps.db.transaction((tx) => this.executeAll(batch, sqlStore(tx), false));
+      const outcomes = await this.deps.work.run((work) => this.executeAll(batch, work, false));
       await this.finish(batch, outcomes);
       return;
     } catch (err) {
@@ -296,18 +322,20 @@ export class CommandExecutor {
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i]!;
       try {
-        const outcomes = await this.deps.db.transaction((tx) => this.executeAll([job], sqlStore(tx), true));
+        const outcomes = await this.deps.work.run((work) => this.executeAll([job], work, true));
         await this.finish([job], outcomes);
       } catch (err) {
         if (err instanceof Rejected) {
+          await this.replyLateAlone(job, err.outcome);
           await this.finish([job], [err.outcome]);
         } else if (isUnavailable(err)) {
           return this.goOffline(batch.slice(i), err);
         } else {
           const { verb, invocation } = job.command;
           this.deps.log.error({ err, verb: verb.name, eventId: invocation.eventId }, 'verb failed');
-          const failed = reply.error(`${verb.name} failed on our side; it was logged (event ${invocation.eventId})`);
-          await this.finish([job], [{ reply: failed, notices: [], duplicate: false }]);
+          const failed = { reply: reply.error(`${verb.name} failed on our side; it was logged (event ${invocation.eventId})`), duplicate: false };
+          await this.replyLateAlone(job, failed);
+          await this.finish([job], [failed]);
         }
       }
     }
@@ -317,52 +345,66 @@ export class CommandExecutor {
    * Inside one transaction: runs the commands and records their events as processed. With
    * `lookFirst`, events processed before are answered with their recorded reply and not run again;
    * without, a retried event is noticed when recording it and the whole batch is rolled back (the
-   * rare case pays for the common one: one query fewer per command).
+   * rare case pays for the common one: one query fewer per command). A command answered "queued"
+   * gets its real reply through the chat outbox, kept in the same transaction.
    */
-  private async executeAll(jobs: Job[], store: Store, lookFirst: boolean): Promise<Outcome[]> {
-    const events = jobs.map((j) => ({ platform: j.command.invocation.channel.platform, eventId: j.command.invocation.eventId }));
-    const seen = lookFirst ? await store.events.repliesTo(events) : new Map<string, unknown>();
+  private async executeAll(jobs: Job[], work: Work, lookFirst: boolean): Promise<Outcome[]> {
+    const events = jobs.map((j) => eventOf(j.command.invocation));
+    const seen = lookFirst ? await work.store.events.repliesTo(events) : new Map<string, unknown>();
     const outcomes: Outcome[] = [];
     const processed: ProcessedEvent[] = [];
     for (const [i, job] of jobs.entries()) {
       const event = events[i]!;
       const previous = seen.get(eventKey(event));
       if (previous !== undefined) {
-        outcomes.push({ reply: previous as Reply, notices: [], duplicate: true });
+        const outcome = { reply: previous as Reply, duplicate: true };
+        // Committed before the connection dropped, so the user saw "queued": tell them it was recorded.
+        if (job.answered === 'queued') work.replyLate(lateReplyTo(job, outcome));
+        outcomes.push(outcome);
         continue;
       }
-      const outcome = await this.execute(job.command, store);
+      const outcome = await this.execute(job.command, work);
       if (outcome.reply.tone !== 'ok') throw new Rejected(outcome);
       processed.push({ ...event, at: job.command.invocation.receivedAt, reply: outcome.reply });
       seen.set(eventKey(event), outcome.reply);
       outcomes.push(outcome);
+      if (job.answered !== 'no') work.replyLate(lateReplyTo(job, outcome));
     }
-    const recorded = await store.events.record(processed);
+    const recorded = await work.store.events.record(processed);
     if (recorded < processed.length) throw new AlreadyProcessed();
     return outcomes;
   }
 
-  private async execute(command: Command, store: Store): Promise<Outcome> {
+  /** A late reply for a command that was refused or failed: its own transaction, as nothing else commits. */
+  private async replyLateAlone(job: Job, outcome: Outcome): Promise<void> {
+    if (job.answered === 'no') return;
+    await this.deps.work.run(async (work) => work.replyLate(lateReplyTo(job, outcome))).catch((err: unknown) => {
+      this.deps.log.error({ err, eventId: job.command.invocation.eventId }, 'late reply could not be kept');
+    });
+  }
+
+  private async execute(command: Command, work: Work): Promise<Outcome> {
     const { verb, bound, invocation } = command;
-    const notices: Notice[] = [];
-    const ctx = this.context(store, invocation, notices);
+    const ctx = this.context(work, invocation);
     let incident: Incident | null = null;
     if (verb.scope === 'incident') {
       const found = await findIncident(ctx, bound.incidentId, verb.name);
-      if (!found.ok) return { reply: reply.error(found.error.message), notices, duplicate: false };
+      if (!found.ok) return { reply: reply.error(found.error.message), duplicate: false };
       incident = found.value;
     }
-    return { reply: await verb.run(bound.args, ctx, incident), notices, duplicate: false };
+    return { reply: await verb.run(bound.args, ctx, incident), duplicate: false };
   }
 
-  private context(store: Store, inv: Invocation, notices: Notice[]): VerbContext {
+  private context(work: Work, inv: Invocation): VerbContext {
+    const store: Store = work.store;
     return {
       store,
       actor: inv.actor,
-      source: { platform: inv.channel.platform, channelId: inv.channel.id, eventId: inv.eventId },
+      source: { platform: inv.channel.platform, channelId: inv.channel.id, eventId: commandKey(inv) },
       now: inv.receivedAt,
       defaultZone: this.deps.defaultZone,
-      notify: (n) => notices.push(n),
+      attribution: inv.attribution ?? null,
+      notify: (n) => work.notify(n),
       verbs: this.deps.verbs,
       postmortems: this.deps.postmortems,
       loadRecord: (id) => loadIncidentRecord(store, id),
@@ -379,14 +421,6 @@ export class CommandExecutor {
       ),
     );
     this.deps.journal?.settle(jobs.map((j) => j.seq).filter((s): s is number => s !== null));
-    const notices = outcomes.flatMap((o) => o.notices);
-    if (notices.length > 0) {
-      try {
-        await this.deps.announce(notices);
-      } catch (err) {
-        this.deps.log.error({ err }, 'announcing failed');
-      }
-    }
     jobs.forEach((j, i) => j.settle(outcomes[i]!));
   }
 
@@ -407,15 +441,13 @@ export class CommandExecutor {
         await job.journaled;
       } catch (err) {
         this.deps.log.error({ err, eventId: job.command.invocation.eventId }, 'journal write failed');
-        job.settle({ reply: reply.error('the database is unreachable and the local journal could not take your command either: it was not recorded'), notices: [], duplicate: false });
+        job.settle({ reply: reply.error('the database is unreachable and the local journal could not take your command either: it was not recorded'), duplicate: false });
         continue;
       }
-      if (!job.late) {
-        job.settle({ reply: queuedReply(), notices: [], duplicate: false });
-        job.late = true;
-        // Even a duplicate: its commit landed but the answer was lost with the connection, so
-        // the reply recorded with the event is news to someone who was told "queued".
-        job.settle = (o) => this.replyLate(job.command, o.reply);
+      if (job.answered === 'no') {
+        job.settle({ reply: queuedReply(), duplicate: false });
+        job.answered = 'queued';
+        job.settle = () => undefined;
       }
       this.backlog.push(job);
     }
@@ -438,13 +470,6 @@ export class CommandExecutor {
       });
     }, delay);
     this.retryTimer.unref();
-  }
-
-  private replyLate(command: Command, answer: Reply): void {
-    const { invocation: inv } = command;
-    this.deps
-      .replyLate({ channel: inv.channel, invocation: { verb: inv.verb, text: inv.text, actor: inv.actor }, reply: answer })
-      .catch((err: unknown) => this.deps.log.error({ err, eventId: inv.eventId }, 'late reply failed'));
   }
 
   /**

@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import { incidentRef } from '../../core/model.ts';
+import type { IncidentRecord } from '../../core/record.ts';
+import { exportPostmortem, type PostmortemFormat } from '../../postmortem/export.ts';
+import { isPostmortemToken } from '../postmortem-link.ts';
+import { send, text } from '../respond.ts';
+import type { HttpRoute } from '../route.ts';
+
+export interface PostmortemRouteDeps {
+  /** Null when there is no such incident; throws when the database cannot be reached. */
+  loadRecord(incidentId: number): Promise<IncidentRecord | null>;
+  /** The draft last written to disk, for when the database is unreachable. */
+  readSavedPostmortem(incidentId: number): Promise<string | null>;
+  /** Signs postmortem links; held in memory so tokens are still checked while the database is down. */
+  secret: Buffer;
+  now(): Date;
+  log: Logger;
+}
+
+/** `GET /postmortems/INC-n.md|json?token=…`: the draft, for whoever has the link. */
+export function postmortemRoute(deps: PostmortemRouteDeps): HttpRoute {
+  return {
+    method: 'GET',
+    path: /^\/postmortems\/INC-(\d{1,9})\.(md|json)$/,
+    async handle({ res, params: [id, ext], query }) {
+      const incidentId = Number(id);
+      const format = ext as PostmortemFormat;
+      // Without its token an incident is indistinguishable from one that does not exist.
+      const notFound = () => text(res, 404, `${incidentRef(incidentId)} does not exist`);
+      if (!isPostmortemToken(deps.secret, incidentId, query.get('token'))) return notFound();
+      let record: IncidentRecord | null;
+      try {
+        record = await deps.loadRecord(incidentId);
+      } catch (err) {
+        deps.log.warn({ err }, 'postmortem from the database failed; trying the saved draft');
+        const saved = format === 'md' ? await deps.readSavedPostmortem(incidentId) : null;
+        if (saved !== null) return send(res, 200, 'text/markdown; charset=utf-8', saved);
+        return text(res, 503, 'the database is unreachable and no saved draft exists');
+      }
+      if (!record) return notFound();
+      const file = exportPostmortem(record, format, deps.now());
+      send(res, 200, file.mediaType, file.content);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Incident, StatusState } from '../../core/model.ts';
+import type { Queryable } from '../db.ts';
+import type { IncidentRepository, NewIncident } from '../store.ts';
+import type { CandidateCache } from './candidate-cache.ts';
+import { first } from './rows.ts';
+
+export const INCIDENT_COLUMNS =
+  'i.id, i.title, i.severity, i.state, i.time_zone, i.started_at, i.resolved_at, i.closed_at, i.opened_by, i.opened_by_id, i.opened_at';
+
+export interface IncidentRow {
+  id: number;
+  title: string;
+  severity: number;
+  state: StatusState;
+  time_zone: string;
+  started_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  opened_by: string;
+  opened_by_id: string;
+  opened_at: Date;
+}
+
+export function toIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    title: r.title,
+    severity: r.severity,
+    state: r.state,
+    timeZone: r.time_zone,
+    startedAt: r.started_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+    openedBy: r.opened_by,
+    openedById: r.opened_by_id,
+    openedAt: r.opened_at,
+  };
+}
+
+export function incidentRepository(q: Queryable, candidates: CandidateCache): IncidentRepository {
+  return {
+    async insert(n: NewIncident) {
+      candidates.forget();
+      const { rows } = await q.query<IncidentRow>(
+        `insert into incidents as i (title, severity, time_zone, started_at, opened_by, opened_by_id, opened_at, source_platform, source_channel)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${INCIDENT_COLUMNS}`,
+        [n.title, n.severity, n.timeZone, n.startedAt, n.openedBy, n.openedById, n.openedAt, n.sourcePlatform, n.sourceChannel],
+      );
+      return toIncident(first(rows, 'insert incident'));
+    },
+    async get(id) {
+      const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.id = $1`, [id]);
+      return rows[0] ? toIncident(rows[0]) : null;
+    },
+    async lock(id) {
+      const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.id = $1 for update`, [id]);
+      return rows[0] ? toIncident(rows[0]) : null;
+    },
+    async listOpen() {
+      const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.closed_at is null order by i.id`);
+      return rows.map(toIncident);
+    },
+    candidatesFor(platform, channelId) {
+      return candidates.get(platform, channelId, async () => {
+        const { rows } = await q.query<IncidentRow & { linked: boolean }>(
+          `select ${INCIDENT_COLUMNS}, l.channel_id is not null as linked
+           from incidents i left join channel_links l on l.incident_id = i.id and l.platform = $1 and l.channel_id = $2
+           where l.channel_id is not null or i.closed_at is null
+           order by linked desc, i.id`,
+          [platform, channelId],
+        );
+        return {
+          linked: rows[0]?.linked ? toIncident(rows[0]) : null,
+          open: rows.filter((r) => r.closed_at === null).map(toIncident),
+        };
+      });
+    },
+    async setSeverity(id, severity) {
+      candidates.forget();
+      await q.query('update incidents set severity = $2 where id = $1', [id, severity]);
+    },
+    async setState(id, state, resolvedAt) {
+      candidates.forget();
+      await q.query('update incidents set state = $2, resolved_at = $3 where id = $1', [id, state, resolvedAt]);
+    },
+    async close(id, closedAt) {
+      candidates.forget();
+      await q.query('update incidents set closed_at = $2 where id = $1', [id, closedAt]);
+    },
+  };
+}
