@@ -193,7 +193,10 @@ declare module 'irc-framework' {
       /** The socket is open (not necessarily registered). */
       readonly connected: boolean;
 
-      /** Starts connecting with these options, or with the constructor's when none are given. */
+      /**
+       * Starts connecting with the constructor's options; options given here REPLACE them all
+       * (nick and reconnect settings included), they are not merged.
+       */
       connect(options?: ClientOptions): void;
       quit(message?: string): void;
 
