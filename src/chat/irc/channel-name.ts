@@ -10,7 +10,8 @@ const CHANNEL_NAME = /^[#&][^\x00-\x20,\x07:]+$/;
 // Letters NFKD does not take apart; the rest of the title is dropped.
 const TRANSLITERATIONS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ł: 'l', ı: 'i', ħ: 'h' };
 
-const byteLength = (text: string) => new TextEncoder().encode(text).length;
+const encoder = new TextEncoder();
+const byteLength = (text: string) => encoder.encode(text).length;
 
 /**
  * `#inc-<n>-<slug>` for an incident's own channel: the slug is the title in `[a-z0-9-]` (accents

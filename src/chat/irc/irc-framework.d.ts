@@ -153,7 +153,7 @@ declare module 'irc-framework' {
       /** The client gave up: no reconnect follows. The argument says whether an error caused it. */
       close: boolean;
       /** The socket closed; a reconnect may follow. */
-      'socket close': Error | undefined;
+      'socket close': Error | false;
       'socket connected': undefined;
       raw: RawEvent;
       debug: string;

@@ -4,7 +4,7 @@
  * NUL ends it on some servers, and \x01 starts a CTCP. Every outgoing value passes through here.
  */
 
-/** 512 bytes including CRLF (modern-irc); ngircd drops the connection on a longer line. */
+/** 512 bytes including CRLF (modern-irc): ngircd hangs up on a longer line and cuts a relayed one to fit. */
 export const IRC_LINE_BYTES = 510;
 
 /** Room assumed when the server's view of the sender is not known. ngircd allows `~` + 18. */
