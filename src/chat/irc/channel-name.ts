@@ -26,10 +26,11 @@ export function incidentChannelName(incidentNumber: number, title: string, maxBy
   if (room < 1) return bare;
   let slug = slugOf(title);
   if (slug.length > room) {
+    // Back to the last dash if the cut falls inside a word and that keeps half the room. Dashes
+    // never repeat, so neither cut can end on one (a dash at room - 1 is always at least half).
     const cut = slug.slice(0, room);
     const lastDash = cut.lastIndexOf('-');
     slug = slug[room] !== '-' && lastDash >= room / 2 ? cut.slice(0, lastDash) : cut;
-    slug = slug.replace(/-+$/, '');
   }
   return slug === '' ? bare : `${bare}-${slug}`;
 }
