@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
+    // Tests that start the real binary take seconds each; on a shared, loaded machine, many more.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

@@ -1,5 +1,4 @@
-import { incidentRef } from '../../core/model.ts';
-import type { Notice } from '../../core/notices.ts';
+import type { NoticeText } from '../notice-text.ts';
 import type { LateReply, Reply } from '../types.ts';
 
 const MARK = { ok: '', error: '✗ ', queued: '⏳ ' } as const;
@@ -20,13 +19,7 @@ export function renderShellLateReply(late: LateReply): string {
 }
 
 /** What the shell says about things that happened elsewhere (another platform, another shell). */
-export function renderShellNotice(notice: Notice): string | null {
-  switch (notice.kind) {
-    case 'incident_opened':
-      return `📣 ${incidentRef(notice.incident.id)} opened by ${notice.incident.openedBy}: ${notice.incident.title} (SEV${notice.incident.severity})\n`;
-    case 'incident_closed':
-      return `📣 ${incidentRef(notice.incident.id)} closed\n`;
-    default:
-      return null;
-  }
+export function renderShellNotice(text: NoticeText): string {
+  const mention = text.mention.length > 0 ? ` (${text.mention.map((p) => p.name).join(', ')})` : '';
+  return `${text.line.map((s) => s.text).join('')}${mention}\n`;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import { incidentRef } from '../../core/model.ts';
 import type { Notice } from '../../core/notices.ts';
 import type { Actor } from '../../core/people.ts';
+import { noticeText } from '../notice-text.ts';
 import type { ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
 import { parseShellLine, pipedLines } from './parse.ts';
 import { renderShellLateReply, renderShellNotice, renderShellReply } from './render.ts';
@@ -131,8 +132,9 @@ export class ShellAdapter implements ChatAdapter {
     this.prompt = `${incidentRef(incidentId)}> `;
   }
 
+  /** The shell is a terminal, not a channel: it hears what is said to the ops channel. */
   wants(notice: Notice): boolean {
-    return notice.kind === 'incident_opened' || notice.kind === 'incident_closed';
+    return noticeText(notice)?.audience.to === 'ops';
   }
 
   async deliver(notice: Notice): Promise<void> {
@@ -142,8 +144,8 @@ export class ShellAdapter implements ChatAdapter {
       this.prompt = `${incidentRef(notice.incident.id)} (closed)> `;
       return;
     }
-    const text = renderShellNotice(notice);
-    if (text) this.opts.output.write(text);
+    const text = noticeText(notice);
+    if (text) this.opts.output.write(renderShellNotice(text));
   }
 
   async deliverLate(late: LateReply): Promise<void> {
