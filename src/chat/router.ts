@@ -3,10 +3,22 @@ import type { JournalRecord } from '../store/journal.ts';
 import type { CommandExecutor } from '../app/command-executor.ts';
 import { countCharacters, echoWord } from './arguments.ts';
 import { cleanText } from './command-line.ts';
-import { reply } from './reply.ts';
+import { code, reply } from './reply.ts';
 import type { Invocation, Reply } from './types.ts';
 import { fail, type Result } from '../core/errors.ts';
 import { findVerb, type BoundArguments, type Verb } from './verb.ts';
+
+const USAGE = reply.ok([
+  'Usage: ',
+  code('<verb> [arguments]'),
+  ', e.g. ',
+  code('start Checkout is failing --sev 2'),
+  ' or ',
+  code('log 14:05 Rolled back'),
+  '. ',
+  code('help'),
+  ' lists the verbs.',
+]);
 
 /** Longest command line accepted: a little over the longest text plus its options. */
 const MAX_COMMAND_LENGTH = 4_500;
@@ -24,6 +36,8 @@ export class CommandRouter {
 
   async dispatch(raw: Invocation): Promise<Reply> {
     const inv = { ...raw, verb: cleanText(raw.verb).toLowerCase(), text: cleanText(raw.text) };
+    // The prefix alone (`/incident`, `!inc`): how to use it, in a line.
+    if (inv.verb === '') return USAGE;
     const fromAdapter = inv.payload !== undefined;
     const verb = findVerb(this.verbs, inv.verb, { internal: fromAdapter });
     if (!verb) return reply.error(`unknown command "${echoWord(inv.verb)}": try \`help\``);

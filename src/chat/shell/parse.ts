@@ -11,8 +11,8 @@ const PREFIX = /^\s*(?:[/!]incident|[/!]inc)(?:\s+|$)/i;
 export function parseShellLine(line: string): { verb: string; text: string } | null {
   if (/^\s*(#|$)/.test(line)) return null;
   const rest = line.replace(PREFIX, '');
-  // `/incident` alone asks how to use it: help holds the usage, so there is one text to keep.
-  if (rest !== line && rest.trim() === '') return { verb: 'help', text: '' };
+  // `/incident` alone asks how to use it: the router answers a command with no verb with the usage.
+  if (rest !== line && rest.trim() === '') return { verb: '', text: '' };
   return splitVerb(rest);
 }
 
