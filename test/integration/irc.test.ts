@@ -1,0 +1,189 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startTestBot, type TestBot, type TestBotOptions } from '../support/bot.ts';
+import { backends } from '../support/databases.ts';
+import { RawIrcClient, type IrcLine } from '../support/irc-client.ts';
+import { Ngircd } from '../support/ngircd.ts';
+import { ShellSession } from '../support/shell-session.ts';
+
+const BOT = 'firebell';
+const fromBot = (l: IrcLine) => l.nick === BOT;
+const saidBy = (command: string, target: string) => (l: IrcLine) => fromBot(l) && l.command === command && l.params[0]?.toLowerCase() === target.toLowerCase();
+
+describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
+  let server: Ngircd;
+  let bot: TestBot | null = null;
+  const clients: RawIrcClient[] = [];
+
+  beforeAll(async () => {
+    server = await Ngircd.start();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await bot?.stop();
+    bot = null;
+  });
+
+  async function user(nick: string, channels: string[] = ['#ops']): Promise<RawIrcClient> {
+    const client = await RawIrcClient.connect(server.port, nick);
+    clients.push(client);
+    for (const channel of channels) await client.join(channel);
+    return client;
+  }
+
+  /** The bot, configured for this server; resolves once it has joined #ops in `watcher`'s sight. */
+  async function startBot(watcher: RawIrcClient, env: Record<string, string> = {}, opts: TestBotOptions = {}): Promise<TestBot> {
+    bot = await startTestBot(backend, {
+      ...opts,
+      env: { IRC_HOST: server.host, IRC_PORT: String(server.port), IRC_CHANNELS: '#ops', OPS_CHANNEL: '#ops', ...env },
+      // Paced faster than on a real network (the send queue's own tests cover the pacing).
+      irc: { reconnectDelaysMs: [100], intervalMs: 50, ...opts.irc },
+    });
+    await watcher.waitFor((l) => fromBot(l) && l.command === 'JOIN' && l.params[0] === '#ops', { what: 'the bot joining #ops' });
+    return bot;
+  }
+
+  test('a whole incident runs on IRC, from !incident start to the postmortem, every entry with its author', async () => {
+    const dana = await user('dana');
+    const b = await startBot(dana);
+
+    dana.privmsg('#ops', '!incident start Checkout is failing --sev 2');
+    expect((await dana.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the start reply' })).params[1]).toMatch(/^\x02INC-1\x02 opened: Checkout is failing · SEV2/);
+    const invite = await dana.waitFor((l) => fromBot(l) && l.command === 'INVITE', { what: 'an invitation' });
+    expect(invite.params).toEqual(['dana', '#inc-1-checkout-is-failing']);
+    const announced = await dana.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the announcement' });
+    expect(announced.params[1]).toBe('📣 INC-1 opened by dana: Checkout is failing (SEV2) → #inc-1-checkout-is-failing');
+
+    const channel = '#inc-1-checkout-is-failing';
+    dana.send(`JOIN ${channel}`);
+    const topic = await dana.waitFor((l) => l.command === '332' && l.params[1] === channel, { what: 'the topic on join' });
+    expect(topic.params[2]).toBe('INC-1 [SEV2] investigating | Checkout is failing | commander: none');
+    const names = await dana.waitFor((l) => l.command === '353' && l.params[2] === channel, { what: 'the names' });
+    expect(names.params[3]!.split(' ')).toContain('@firebell');
+
+    dana.privmsg(channel, '!log Restarted the primary');
+    expect((await dana.waitFor(saidBy('PRIVMSG', channel))).params[1]).toMatch(/^Logged .*INC-1/);
+
+    dana.privmsg(channel, '!sev 1');
+    expect((await dana.waitFor(saidBy('TOPIC', channel))).params[1]).toBe('INC-1 [SEV1] investigating | Checkout is failing | commander: none');
+
+    dana.privmsg(channel, '!role commander dana');
+    expect((await dana.waitFor(saidBy('TOPIC', channel))).params[1]).toBe('INC-1 [SEV1] investigating | Checkout is failing | commander: dana');
+
+    dana.privmsg(channel, 'firebell: status identified A bad deploy of the cart service');
+    expect((await dana.waitFor(saidBy('TOPIC', channel))).params[1]).toBe('INC-1 [SEV1] identified | Checkout is failing | commander: dana');
+
+    // Another bot's command in the short form is not ours: no answer, nothing recorded.
+    dana.privmsg(channel, '!seen bob');
+    dana.privmsg(channel, '!inc nonsense');
+    expect((await dana.waitFor((l) => saidBy('PRIVMSG', channel)(l) && l.params[1]!.startsWith('✗'))).params[1]).toBe('✗ unknown command "nonsense": try `help`');
+    expect(dana.lines.filter((l) => fromBot(l) && /seen/.test(l.params[1] ?? ''))).toEqual([]);
+
+    dana.privmsg(channel, '!close');
+    const closing = await dana.waitFor((l) => saidBy('PRIVMSG', channel)(l) && /Postmortem draft:/.test(l.params[1]!), { what: 'the postmortem path' });
+    expect(closing.params[1]).toMatch(/^Postmortem draft: .*INC-1\.md$/);
+
+    const record = await b.record(1);
+    expect(record.entries.filter((e) => e.sourcePlatform === 'irc').map((e) => [e.author, e.text])).toEqual(
+      expect.arrayContaining([['dana', 'Restarted the primary']]),
+    );
+    const draft = await b.draft(1);
+    expect(draft).toContain('Restarted the primary');
+    expect(draft).toContain('dana');
+  });
+
+  test('a sender outside IRC_ALLOW is refused politely and nothing is recorded; reading stays open', async () => {
+    const dana = await user('dana');
+    const mallory = await user('mallory');
+    const b = await startBot(dana, { IRC_ALLOW: 'dana!*@*' });
+
+    mallory.privmsg('#ops', '!inc start Something I made up');
+    const refusal = await mallory.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the refusal' });
+    expect(refusal.params[1]).toMatch(/^mallory: sorry, you are not on this bot's allow-list/);
+    mallory.privmsg('#ops', '!inc list');
+    expect((await mallory.waitFor(saidBy('PRIVMSG', '#ops'))).params[1]).toBe('No incident is open.');
+
+    dana.privmsg('#ops', '!inc start Real trouble');
+    expect((await dana.waitFor((l) => saidBy('PRIVMSG', '#ops')(l) && /opened:/.test(l.params[1]!))).params[1]).toContain('Real trouble');
+    expect((await b.record(1)).incident.title).toBe('Real trouble');
+    expect(await b.say('list')).not.toContain('made up');
+  });
+
+  test('a 1,200-byte line of a long reply reaches the asker as notices within 512 bytes, cut on character boundaries', async () => {
+    const dana = await user('dana');
+    const b = await startBot(dana);
+    dana.privmsg('#ops', '!inc start Slow pages');
+    await dana.waitFor((l) => saidBy('PRIVMSG', '#ops')(l) && /opened by/.test(l.params[1]!), { what: 'the announcement' });
+    // Longer than any line one IRC user can send: typed elsewhere (Slack), shown on IRC.
+    const message = 'Grüße aus Köln — €uro 🚒 '.repeat(48).trim();
+    expect(Buffer.byteLength(message)).toBeGreaterThan(1_200);
+    await b.say(`status identified ${message}`, { platform: 'test' });
+
+    dana.privmsg('#ops', '!inc show INC-1');
+    const first = await dana.waitFor((l) => saidBy('NOTICE', 'dana')(l) && l.params[1]!.startsWith('Last public update'), { what: 'the status line' });
+    const wanted = `Last public update (identified, 2026-03-02 00:00): ${message}`;
+    const lines = [first];
+    let text = first.params[1]!;
+    while (text.length < wanted.length) {
+      const next = await dana.waitFor(saidBy('NOTICE', 'dana'), { what: 'the rest of the line' });
+      lines.push(next);
+      text += next.params[1]!;
+    }
+    expect(text).toBe(wanted);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const l of lines) {
+      expect(Buffer.byteLength(`${l.raw}\r\n`)).toBeLessThanOrEqual(512);
+      expect(l.raw).not.toContain('\uFFFD');
+    }
+    expect(dana.lines.filter((l) => saidBy('PRIVMSG', '#ops')(l) && /Last public update/.test(l.params[1]!))).toEqual([]);
+  });
+
+  test('a title with \\r\\nQUIT :x from the shell or another platform reaches IRC as one line and the bot stays', async () => {
+    const dana = await user('dana');
+    const terminal = new ShellSession();
+    const b = await startBot(dana, { FIREBELL_SHELL: '1' }, { shell: terminal });
+
+    // The shell ends a line at LF only: the CR stays in the title, as a line break.
+    terminal.input.write('start Disk full\rQUIT :x\n');
+    const announced = await dana.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the announcement' });
+    expect(announced.params[1]).toBe('📣 INC-1 opened by dana: Disk full QUIT :x (SEV3) → #inc-1-disk-full-quit-x');
+    expect((await b.record(1)).incident.title).toBe('Disk full\nQUIT :x');
+
+    await b.say('start Printer on fire\r\nQUIT :x', { platform: 'test' });
+    expect((await dana.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the second announcement' })).params[1]).toBe(
+      '📣 INC-2 opened by dana: Printer on fire QUIT :x (SEV3) → #inc-2-printer-on-fire-quit-x',
+    );
+    dana.send('JOIN #inc-2-printer-on-fire-quit-x');
+    // The topic comes with the join, or just after it when dana was quicker than the bot.
+    const topic = await dana.waitFor((l) => l.command === '332' || saidBy('TOPIC', '#inc-2-printer-on-fire-quit-x')(l), { what: 'the topic' });
+    expect(topic.params.at(-1)).toBe('INC-2 [SEV3] investigating | Printer on fire QUIT :x | commander: none');
+
+    dana.privmsg('#ops', '!inc list');
+    const listed = await dana.waitFor(saidBy('PRIVMSG', '#ops'), { what: 'the list' });
+    expect(listed.params[1]).toContain('Disk full QUIT :x');
+    expect(dana.lines.filter((l) => fromBot(l) && !['PRIVMSG', 'JOIN', 'NOTICE', 'INVITE', 'TOPIC', 'MODE'].includes(l.command))).toEqual([]);
+  });
+
+  test('the server restarts mid-incident: the bot reconnects, rejoins the incident channel and records the next !log', async () => {
+    const dana = await user('dana');
+    const b = await startBot(dana);
+    dana.privmsg('#ops', '!inc start Queue stuck');
+    await dana.waitFor((l) => fromBot(l) && l.command === 'INVITE', { what: 'an invitation' });
+    const channel = '#inc-1-queue-stuck';
+
+    clients.splice(0).forEach((c) => c.destroy());
+    await server.restart();
+    const back = await user('dana', []);
+    back.send(`JOIN ${channel}`);
+    // The bot may be back before dana or after her: either its JOIN or its nick in the names.
+    await back.waitFor(
+      (l) => (fromBot(l) && l.command === 'JOIN' && l.params[0] === channel) || (l.command === '353' && l.params[2] === channel && /(^|\s)[@+]?firebell(\s|$)/.test(l.params[3]!)),
+      { what: 'the bot back in the incident channel' },
+    );
+    back.privmsg(channel, '!log Drained the queue by hand');
+    expect((await back.waitFor(saidBy('PRIVMSG', channel), { what: 'the log reply' })).params[1]).toMatch(/^Logged .*INC-1/);
+    expect((await b.record(1)).entries.map((e) => e.text)).toContain('Drained the queue by hand');
+  });
+});
