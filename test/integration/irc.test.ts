@@ -34,15 +34,19 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
   }
 
   /** The bot, configured for this server; resolves once it has joined #ops in `watcher`'s sight. */
-  async function startBot(watcher: RawIrcClient, env: Record<string, string> = {}, opts: TestBotOptions = {}): Promise<TestBot> {
-    bot = await startTestBot(backend, {
+  async function startBot(watcher: RawIrcClient, env: Record<string, string> = {}, opts: TestBotOptions = {}, nick = BOT): Promise<TestBot> {
+    bot = await startTestBotFor(env, opts);
+    await watcher.waitFor((l) => l.nick === nick && l.command === 'JOIN' && l.params[0] === '#ops', { what: 'the bot joining #ops' });
+    return bot;
+  }
+
+  function startTestBotFor(env: Record<string, string> = {}, opts: TestBotOptions = {}): Promise<TestBot> {
+    return startTestBot(backend, {
       ...opts,
       env: { IRC_HOST: server.host, IRC_PORT: String(server.port), IRC_CHANNELS: '#ops', OPS_CHANNEL: '#ops', ...env },
       // Paced faster than on a real network (the send queue's own tests cover the pacing).
       irc: { reconnectDelaysMs: [100], intervalMs: 50, ...opts.irc },
     });
-    await watcher.waitFor((l) => fromBot(l) && l.command === 'JOIN' && l.params[0] === '#ops', { what: 'the bot joining #ops' });
-    return bot;
   }
 
   test('a whole incident runs on IRC, from !incident start to the postmortem, every entry with its author', async () => {
@@ -185,5 +189,76 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
     back.privmsg(channel, '!log Drained the queue by hand');
     expect((await back.waitFor(saidBy('PRIVMSG', channel), { what: 'the log reply' })).params[1]).toMatch(/^Logged .*INC-1/);
     expect((await b.record(1)).entries.map((e) => e.text)).toContain('Drained the queue by hand');
+  });
+
+  test('the IRC server is down when the bot starts: it keeps trying and joins once the server is up', async () => {
+    await server.halt();
+    try {
+      bot = await startTestBotFor();
+    } finally {
+      await server.launch();
+    }
+    const dana = await user('dana');
+    await dana.waitFor((l) => (fromBot(l) && l.command === 'JOIN' && l.params[0] === '#ops') || (l.command === '353' && /(^|\s)@?firebell(\s|$)/.test(l.params[3]!)), {
+      what: 'the bot in #ops',
+    });
+    dana.privmsg('#ops', '!inc list');
+    expect((await dana.waitFor(saidBy('PRIVMSG', '#ops'))).params[1]).toBe('No incident is open.');
+  });
+
+  test('its nick is taken: it answers as firebell_ and takes its nick back when the holder leaves', async () => {
+    const squatter = await user(BOT);
+    const dana = await user('dana');
+    await startBot(dana, {}, {}, `${BOT}_`);
+    dana.privmsg('#ops', 'firebell_: list');
+    expect((await dana.waitFor((l) => l.nick === `${BOT}_` && l.command === 'PRIVMSG')).params[1]).toBe('No incident is open.');
+    await squatter.quit();
+    const renamed = await dana.waitFor((l) => l.nick === `${BOT}_` && l.command === 'NICK', { what: 'the nick reclaimed' });
+    expect(renamed.params[0]).toBe(BOT);
+    dana.privmsg('#ops', '!inc list');
+    expect((await dana.waitFor(saidBy('PRIVMSG', '#ops'))).params[1]).toBe('No incident is open.');
+  });
+
+  test('its nick is held by someone it shares no channel with: it asks for it back on a timer', async () => {
+    const squatter = await user(BOT, []);
+    const dana = await user('dana');
+    await startBot(dana, {}, { irc: { reclaimNickMs: 200 } }, `${BOT}_`);
+    await squatter.quit();
+    const renamed = await dana.waitFor((l) => l.nick === `${BOT}_` && l.command === 'NICK', { what: 'the nick reclaimed' });
+    expect(renamed.params[0]).toBe(BOT);
+  });
+
+  test('stopped, it says QUIT with a reason; started again, it rejoins the open incidents\' channels from the database', async () => {
+    const database = await backend.create();
+    try {
+      const dana = await user('dana');
+      const first = await startBot(dana, {}, { database });
+      dana.privmsg('#ops', '!inc start Cache cold');
+      await dana.waitFor((l) => fromBot(l) && l.command === 'INVITE', { what: 'an invitation' });
+      await dana.join('#inc-1-cache-cold');
+      await first.stop();
+      bot = null;
+      const quit = await dana.waitFor((l) => fromBot(l) && l.command === 'QUIT', { what: 'the QUIT' });
+      expect(quit.params[0]).toContain('firebell is stopping');
+
+      await startBot(dana, {}, { database });
+      await dana.waitFor((l) => fromBot(l) && l.command === 'JOIN' && l.params[0] === '#inc-1-cache-cold', { what: 'the bot back in the incident channel' });
+      dana.privmsg('#inc-1-cache-cold', '!log Warmed it by hand');
+      expect((await dana.waitFor(saidBy('PRIVMSG', '#inc-1-cache-cold'))).params[1]).toMatch(/^Logged .*INC-1/);
+    } finally {
+      await bot?.stop();
+      bot = null;
+      await database.drop();
+    }
+  });
+
+  test('private messages to the bot work without a prefix, and the answer comes back privately', async () => {
+    const dana = await user('dana');
+    await startBot(dana);
+    dana.privmsg(BOT, 'start Billing is slow');
+    const answer = await dana.waitFor(saidBy('PRIVMSG', 'dana'), { what: 'the private answer' });
+    expect(answer.params[1]).toMatch(/^\x02INC-1\x02 opened: Billing is slow/);
+    dana.privmsg(BOT, '!list');
+    expect((await dana.waitFor(saidBy('PRIVMSG', 'dana'))).params[1]).toMatch(/INC-1.*Billing is slow/);
   });
 });

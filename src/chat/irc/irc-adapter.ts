@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import IRC from 'irc-framework';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
-import { incidentRef } from '../../core/model.ts';
+import { incidentRef, type Incident } from '../../core/model.ts';
 import type { Notice, RoleHolder } from '../../core/notices.ts';
 import type { Actor } from '../../core/people.ts';
 import { noticeText } from '../notice-text.ts';
@@ -11,6 +11,7 @@ import { findVerb, type Verb } from '../verb.ts';
 import { parseAddressed } from './addressing.ts';
 import { isAllowed, type AllowRule, type IrcSender } from './allow.ts';
 import { asciiLower } from './casemap.ts';
+import { senderActor } from './identity.ts';
 import { channelLengthFrom, incidentChannelName, isValidChannelName } from './channel-name.ts';
 import { fitBytes, incidentTopic, MAX_CHANNEL_LINES, renderIrcNotice, renderIrcReply, stripFormatting } from './render.ts';
 import { realTimers, SendQueue, type Timers } from './send-queue.ts';
@@ -154,8 +155,8 @@ export class IrcAdapter implements ChatAdapter {
     this.connection = connection;
     const current = () => this.connection === connection;
 
-    client.on('registered', () => {
-      if (current()) void this.onRegistered(connection);
+    client.on('registered', (e) => {
+      if (current()) void this.onRegistered(connection, e.nick);
     });
     client.on('nick in use', (e) => {
       if (current() && !connection.registered) client.changeNick(this.alternateNick(e.nick));
@@ -235,13 +236,15 @@ export class IrcAdapter implements ChatAdapter {
     }, wait);
   }
 
-  private async onRegistered(connection: Connection): Promise<void> {
+  /** `nick` from the welcome itself: irc-framework may not have updated `client.user` yet. */
+  private async onRegistered(connection: Connection, nick: string): Promise<void> {
     connection.registered = true;
     this.reconnectAttempt = 0;
-    const { client } = connection;
-    this.opts.log.info({ nick: client.user.nick }, 'irc registered');
-    if (!this.isNick(client.user.nick, this.opts.server.nick)) this.startReclaiming(connection);
-    for (const channel of await this.channelsToJoin()) this.queue.push(channel, `JOIN ${channel}`);
+    this.opts.log.info({ nick }, 'irc registered');
+    if (!this.isNick(nick, this.opts.server.nick)) this.startReclaiming(connection);
+    const { channels, topics } = await this.channelsToJoin();
+    for (const channel of channels) this.queue.push(channel, `JOIN ${channel}`);
+    for (const [channel, topic] of topics) this.setTopic(channel, topic);
     const unsent = this.unsent.splice(0);
     for (const line of unsent) this.queue.push(targetOf(line), line);
     for (const resolve of this.registeredWaiters.splice(0)) resolve();
@@ -252,26 +255,31 @@ export class IrcAdapter implements ChatAdapter {
    * every open incident, read from the database (what it remembers is only the fallback while the
    * database is unreachable).
    */
-  private async channelsToJoin(): Promise<string[]> {
+  private async channelsToJoin(): Promise<{ channels: string[]; topics: [string, string][] }> {
     const names = [...this.opts.channels];
+    const topics: [string, string][] = [];
     if (this.opts.opsChannel && isValidChannelName(this.opts.opsChannel)) names.push(this.opts.opsChannel);
     try {
       const open = await this.opts.directory.openIncidents(PLATFORM);
       this.incidentChannels.clear();
       for (const { incident, channelId } of open) {
-        if (channelId) this.incidentChannels.set(asciiLower(channelId), incident.id);
+        // Opened while IRC was away and its notice given up on: the channel is made now.
+        const channel = channelId ?? (await this.linkChannel(incident, { platform: PLATFORM, id: 'firebell', name: 'firebell' }, `irc-link-INC-${incident.id}`));
+        this.incidentChannels.set(asciiLower(channel), incident.id);
+        if (!channelId) topics.push([channel, incidentTopic(incident, null)]);
       }
     } catch (err) {
       this.opts.log.warn({ err }, 'irc: open incidents unreadable; rejoining the channels known before');
     }
     names.push(...this.incidentChannels.keys());
     const seen = new Set<string>();
-    return names.filter((name) => {
+    const channels = names.filter((name) => {
       const key = asciiLower(name);
       if (seen.has(key) || !isValidChannelName(name, this.channelLength())) return false;
       seen.add(key);
       return true;
     });
+    return { channels, topics };
   }
 
   private alternateNick(taken: string): string {
@@ -324,8 +332,7 @@ export class IrcAdapter implements ChatAdapter {
       this.say(replyTarget, `${e.nick}: sorry, you are not on this bot's allow-list, so it cannot ${verb.name} for you; help, show, list and warnings work for everyone.`);
       return;
     }
-    const account = sender.account || null;
-    const actor: Actor = { platform: PLATFORM, id: asciiLower(account ?? e.nick), name: e.nick };
+    const actor = senderActor(sender);
     const msgid = e.tags?.msgid;
     const reply = await this.opts.router.dispatch({
       verb: verbName,
@@ -419,24 +426,29 @@ export class IrcAdapter implements ChatAdapter {
    */
   private async openChannel(notice: Extract<Notice, { kind: 'incident_opened' }>, key: string): Promise<void> {
     const { incident, opener } = notice;
-    const channel =
-      (await this.opts.directory.channelOf(incident.id, PLATFORM)) ?? incidentChannelName(incident.id, incident.title, this.channelLength());
-    const linked = await this.opts.router.dispatch({
-      verb: 'link',
-      text: '',
-      payload: { incidentId: incident.id },
-      actor: opener,
-      channel: { platform: PLATFORM, id: channel },
-      eventId: `irc-link-${key}`,
-      receivedAt: this.opts.clock.now(),
-    });
-    if (linked.tone === 'error') throw new Error(`linking ${channel} to ${incidentRef(incident.id)} failed: ${renderIrcReply(linked).join(' ')}`);
+    const channel = (await this.opts.directory.channelOf(incident.id, PLATFORM)) ?? (await this.linkChannel(incident, opener, `irc-link-${key}`));
     this.incidentChannels.set(asciiLower(channel), incident.id);
     this.queue.push(channel, `JOIN ${channel}`);
     this.setTopic(channel, incidentTopic(incident, null));
     if (opener.platform === PLATFORM && /^[^\s,:*?!@#&][^\s,*?!@]*$/.test(opener.name)) this.queue.push(channel, `INVITE ${opener.name} ${channel}`);
     const text = noticeText(notice);
     if (text && this.opts.opsChannel && isValidChannelName(this.opts.opsChannel)) this.say(this.opts.opsChannel, `${renderIrcNotice(text)} → ${channel}`);
+  }
+
+  /** `#inc-<n>-<slug>`, recorded as the incident's IRC channel through the core (idempotent on `eventId`). */
+  private async linkChannel(incident: Incident, actor: Actor, eventId: string): Promise<string> {
+    const channel = incidentChannelName(incident.id, incident.title, this.channelLength());
+    const linked = await this.opts.router.dispatch({
+      verb: 'link',
+      text: '',
+      payload: { incidentId: incident.id },
+      actor,
+      channel: { platform: PLATFORM, id: channel },
+      eventId,
+      receivedAt: this.opts.clock.now(),
+    });
+    if (linked.tone === 'error') throw new Error(`linking ${channel} to ${incidentRef(incident.id)} failed: ${renderIrcReply(linked).join(' ')}`);
+    return channel;
   }
 
   private setTopic(channel: string, topic: string): void {
