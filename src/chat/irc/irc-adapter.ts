@@ -120,14 +120,22 @@ export class IrcAdapter implements ChatAdapter {
     const connection = this.connection;
     this.connection = null;
     if (!connection) return;
-    const closed = new Promise<void>((resolve) => {
-      connection.client.once('close', () => resolve());
-      this.timers.setTimeout(resolve, QUIT_WAIT_MS);
-    });
-    if (connection.client.connected) connection.client.quit(QUIT_REASON);
-    else connection.client.quit();
-    await closed;
-    connection.client.removeAllListeners();
+    const { client } = connection;
+    if (client.connected) {
+      // Said and flushed before the socket closes; a server that does not close it gets a few seconds.
+      let timer: unknown = null;
+      const closed = new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+        timer = this.timers.setTimeout(resolve, QUIT_WAIT_MS);
+      });
+      client.quit(QUIT_REASON);
+      await closed;
+      this.timers.clearTimeout(timer);
+    } else {
+      // Still connecting (or between attempts): drop the socket, if any, without a word.
+      client.quit();
+    }
+    client.removeAllListeners();
   }
 
   /** Resolves once the bot is registered and has asked to join its channels (tests, the bench). */
