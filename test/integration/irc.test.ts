@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot, type TestBotOptions } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
@@ -6,6 +7,17 @@ import { Ngircd } from '../support/ngircd.ts';
 import { ShellSession } from '../support/shell-session.ts';
 
 const BOT = 'firebell';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 const fromBot = (l: IrcLine) => l.nick === BOT;
 const saidBy = (command: string, target: string) => (l: IrcLine) => fromBot(l) && l.command === command && l.params[0]?.toLowerCase() === target.toLowerCase();
 
@@ -250,6 +262,27 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
       bot = null;
       await database.drop();
     }
+  });
+
+  test('close answers with the postmortem link, which serves the draft with every entry typed on IRC and its author', async () => {
+    const httpPort = await freePort();
+    const dana = await user('dana');
+    await startBot(dana, { HTTP_PORT: String(httpPort), PUBLIC_URL: `http://127.0.0.1:${httpPort}` });
+    dana.privmsg('#ops', '!inc start Login fails --sev 1');
+    await dana.waitFor((l) => fromBot(l) && l.command === 'INVITE', { what: 'the invitation' });
+    const channel = '#inc-1-login-fails';
+    await dana.join(channel);
+    dana.privmsg(channel, '!action Rolled back the auth service');
+    await dana.waitFor((l) => saidBy('PRIVMSG', channel)(l) && /^Logged/.test(l.params[1]!));
+    dana.privmsg(channel, '!close');
+    const closing = await dana.waitFor((l) => saidBy('PRIVMSG', channel)(l) && /Postmortem draft:/.test(l.params[1]!), { what: 'the link' });
+    const link = /^Postmortem draft: (http:\/\/\S+)$/.exec(closing.params[1]!)?.[1];
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${httpPort}/postmortems/INC-1\\.md\\?token=`));
+    const res = await fetch(link!);
+    expect(res.status).toBe(200);
+    const draft = await res.text();
+    expect(draft).toContain('Rolled back the auth service');
+    expect(draft).toMatch(/dana/);
   });
 
   test('private messages to the bot work without a prefix, and the answer comes back privately', async () => {
