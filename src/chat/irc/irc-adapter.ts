@@ -59,8 +59,6 @@ const QUIT_REASON = 'firebell is stopping';
 interface Connection {
   client: IRC.Client;
   registered: boolean;
-  /** Channels the bot is in now, lower-cased. */
-  joined: Set<string>;
 }
 
 /**
@@ -86,7 +84,6 @@ export class IrcAdapter implements ChatAdapter {
   private readonly incidentChannels = new Map<string, number>();
   /** Accounts learned from extended-join and account-notify, by lower-cased nick. */
   private readonly accounts = new Map<string, string>();
-  private registeredWaiters: (() => void)[] = [];
   /** The commander each topic shows: a closing notice does not carry one. */
   private readonly commanders = new Map<number, RoleHolder | null>();
 
@@ -138,12 +135,6 @@ export class IrcAdapter implements ChatAdapter {
     client.removeAllListeners();
   }
 
-  /** Resolves once the bot is registered and has asked to join its channels (tests, the bench). */
-  whenRegistered(): Promise<void> {
-    if (this.connection?.registered) return Promise.resolve();
-    return new Promise((resolve) => this.registeredWaiters.push(resolve));
-  }
-
   private connect(): void {
     const { host, port, tls, nick, sasl } = this.opts.server;
     const client = new IRC.Client({
@@ -159,7 +150,7 @@ export class IrcAdapter implements ChatAdapter {
       sasl_disconnect_on_fail: sasl !== null,
       message_max_length: IRC_LINE_BYTES,
     });
-    const connection: Connection = { client, registered: false, joined: new Set() };
+    const connection: Connection = { client, registered: false };
     this.connection = connection;
     const current = () => this.connection === connection;
 
@@ -173,21 +164,16 @@ export class IrcAdapter implements ChatAdapter {
       if (current() && connection.registered) void this.onMessage(connection, e);
     });
     client.on('join', (e) => {
-      if (!current()) return;
-      if (this.isSelf(connection, e.nick)) connection.joined.add(asciiLower(e.channel));
-      else if (e.account) this.accounts.set(asciiLower(e.nick), e.account);
+      if (!current() || this.isSelf(connection, e.nick)) return;
+      if (e.account) this.accounts.set(asciiLower(e.nick), e.account);
       else if (e.account === false) this.accounts.delete(asciiLower(e.nick));
     });
     client.on('account', (e) => {
       if (e.account) this.accounts.set(asciiLower(e.nick), e.account);
       else this.accounts.delete(asciiLower(e.nick));
     });
-    client.on('part', (e) => {
-      if (current() && this.isSelf(connection, e.nick)) connection.joined.delete(asciiLower(e.channel));
-    });
     client.on('kick', (e) => {
       if (!current() || !this.isSelf(connection, e.kicked)) return;
-      connection.joined.delete(asciiLower(e.channel));
       // Kicked from a channel it serves: back in, so the incident keeps its bot.
       this.queue.push(e.channel, `JOIN ${e.channel}`);
     });
@@ -246,16 +232,18 @@ export class IrcAdapter implements ChatAdapter {
 
   /** `nick` from the welcome itself: irc-framework may not have updated `client.user` yet. */
   private async onRegistered(connection: Connection, nick: string): Promise<void> {
-    connection.registered = true;
     this.reconnectAttempt = 0;
     this.opts.log.info({ nick }, 'irc registered');
-    if (!this.isNick(nick, this.opts.server.nick)) this.startReclaiming(connection);
     const { channels, topics } = await this.channelsToJoin();
+    if (this.connection !== connection || !connection.client.connected) return;
+    // Registered for the rest of the adapter once the JOINs lead the queue: nothing is said to a
+    // channel before the bot is in it.
     for (const channel of channels) this.queue.push(channel, `JOIN ${channel}`);
+    connection.registered = true;
+    if (!this.isNick(nick, this.opts.server.nick)) this.startReclaiming(connection);
     for (const [channel, topic] of topics) this.setTopic(channel, topic);
     const unsent = this.unsent.splice(0);
     for (const line of unsent) this.queue.push(targetOf(line), line);
-    for (const resolve of this.registeredWaiters.splice(0)) resolve();
   }
 
   /**
