@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot, type TestBotOptions } from '../support/bot.ts';
-import { backends } from '../support/databases.ts';
+import { IrcAdapter } from '../../src/chat/irc/irc-adapter.ts';
+import { backends, silentLog } from '../support/databases.ts';
 import { RawIrcClient, type IrcLine } from '../support/irc-client.ts';
 import { Ngircd } from '../support/ngircd.ts';
 import { ShellSession } from '../support/shell-session.ts';
@@ -293,5 +294,56 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
     expect(answer.params[1]).toMatch(/^\x02INC-1\x02 opened: Billing is slow/);
     dana.privmsg(BOT, '!list');
     expect((await dana.waitFor(saidBy('PRIVMSG', 'dana'))).params[1]).toMatch(/INC-1.*Billing is slow/);
+  });
+});
+
+describe('the IRC adapter stopped and started again (as an operator lease would)', () => {
+  let server: Ngircd;
+  let bot: TestBot | null = null;
+
+  beforeAll(async () => {
+    server = await Ngircd.start();
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await server.stop();
+  });
+
+  test('stop() leaves with QUIT and stays away; start() comes back into #ops and the open incidents\' channels', async () => {
+    const dana = await RawIrcClient.connect(server.port, 'dana');
+    await dana.join('#ops');
+    let adapter: IrcAdapter | null = null;
+    bot = await startTestBot(backends[0]!, {
+      adapters: ({ router, channels }) => {
+        adapter = new IrcAdapter({
+          server: { host: server.host, port: server.port, tls: false, nick: BOT, sasl: null },
+          channels: [],
+          opsChannel: '#ops',
+          allow: null,
+          router,
+          directory: channels,
+          clock: { now: () => new Date() },
+          log: silentLog,
+          reconnectDelaysMs: [100],
+          intervalMs: 50,
+        });
+        return [adapter];
+      },
+    });
+    try {
+      await dana.waitFor((l) => fromBot(l) && l.command === 'JOIN' && l.params[0] === '#ops', { what: 'the bot joining #ops' });
+      dana.privmsg('#ops', '!inc start Cron stopped');
+      await dana.waitFor((l) => fromBot(l) && l.command === 'INVITE', { what: 'the invitation' });
+      await dana.join('#inc-1-cron-stopped');
+
+      await adapter!.stop();
+      expect((await dana.waitFor((l) => fromBot(l) && l.command === 'QUIT', { what: 'the QUIT' })).params[0]).toContain('firebell is stopping');
+      await adapter!.start();
+      await dana.waitFor((l) => fromBot(l) && l.command === 'JOIN' && l.params[0] === '#inc-1-cron-stopped', { what: 'the bot back in the incident channel' });
+      dana.privmsg('#inc-1-cron-stopped', '!log Restarted cron');
+      expect((await dana.waitFor(saidBy('PRIVMSG', '#inc-1-cron-stopped'))).params[1]).toMatch(/^Logged .*INC-1/);
+    } finally {
+      dana.destroy();
+    }
   });
 });
