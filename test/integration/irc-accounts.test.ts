@@ -79,8 +79,17 @@ class Ircv3Server {
     });
   }
 
+  /** The SASL PLAIN credentials the bot logged in with: [authzid, authcid, password]. */
+  saslPlain: string[] | null = null;
+
   private answer(line: IrcLine): void {
-    if (line.command === 'CAP' && line.params[0] === 'LS') this.send(':irc.v3.test CAP * LS :account-tag extended-join account-notify message-tags');
+    if (line.command === 'CAP' && line.params[0] === 'LS') this.send(':irc.v3.test CAP * LS :account-tag extended-join account-notify message-tags sasl');
+    if (line.command === 'AUTHENTICATE' && line.params[0] === 'PLAIN') this.send('AUTHENTICATE +');
+    if (line.command === 'AUTHENTICATE' && line.params[0] !== 'PLAIN') {
+      this.saslPlain = Buffer.from(line.params[0]!, 'base64').toString('utf8').split('\0');
+      this.send(`:irc.v3.test 900 firebell firebell!firebell@bot.test ${this.saslPlain[1]} :You are now logged in`);
+      this.send(':irc.v3.test 903 firebell :SASL authentication successful');
+    }
     if (line.command === 'CAP' && line.params[0] === 'REQ') this.send(`:irc.v3.test CAP * ACK :${line.params.at(-1)}`);
     if (line.command === 'CAP' && line.params[0] === 'END') {
       this.send(':irc.v3.test 001 firebell :Welcome');
@@ -139,5 +148,24 @@ describe.each(backends)('IRC accounts on an IRCv3 network ($name)', (backend) =>
       ['dana_away', 'irc:dana', 'Lag at 40 minutes'],
       ['erin', 'irc:erin-acct', 'Promoted the replica'],
     ]);
+  });
+});
+
+describe('IRC with SASL', () => {
+  test('IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD log the bot in with SASL PLAIN before it registers, and no PASS is sent', async () => {
+    const server = await Ircv3Server.start();
+    const bot = await startTestBot(backends[0]!, {
+      env: { IRC_HOST: '127.0.0.1', IRC_PORT: String(server.port), OPS_CHANNEL: '#ops', IRC_SASL_ACCOUNT: 'firebell-bot', IRC_SASL_PASSWORD: 'hunter2' },
+    });
+    try {
+      await server.waitFor((l) => l.command === 'JOIN' && l.params[0] === '#ops', 'the bot joining #ops');
+      expect(server.saslPlain).toEqual(['firebell-bot', 'firebell-bot', 'hunter2']);
+      const commands = server.received.map((l) => l.command);
+      expect(commands).not.toContain('PASS');
+      expect(commands.indexOf('AUTHENTICATE')).toBeLessThan(commands.lastIndexOf('CAP'));
+    } finally {
+      await bot.stop();
+      await server.stop();
+    }
   });
 });
