@@ -295,6 +295,19 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
     dana.privmsg(BOT, '!list');
     expect((await dana.waitFor(saidBy('PRIVMSG', 'dana'))).params[1]).toMatch(/INC-1.*Billing is slow/);
   });
+
+  test('a bare !incident answers with one usage line; help, being long, comes to the asker as notices', async () => {
+    const dana = await user('dana');
+    await startBot(dana);
+    dana.privmsg('#ops', '!incident');
+    expect((await dana.waitFor(saidBy('PRIVMSG', '#ops'))).params[1]).toMatch(/^Usage: <verb> \[arguments\]/);
+    dana.privmsg('#ops', '!inc help');
+    const first = await dana.waitFor(saidBy('NOTICE', 'dana'), { what: 'the help' });
+    const rest = [];
+    for (let i = 0; i < 3; i++) rest.push(await dana.waitFor(saidBy('NOTICE', 'dana'), { what: 'more help' }));
+    expect([first, ...rest].map((l) => l.params[1]).join('\n')).toMatch(/start/);
+    expect(dana.lines.filter((l) => saidBy('PRIVMSG', '#ops')(l))).toHaveLength(1);
+  });
 });
 
 describe('the IRC adapter stopped and started again (as an operator lease would)', () => {

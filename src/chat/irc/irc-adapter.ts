@@ -155,13 +155,14 @@ export class IrcAdapter implements ChatAdapter {
     const current = () => this.connection === connection;
 
     client.on('registered', (e) => {
-      if (current()) void this.onRegistered(connection, e.nick);
+      if (current()) this.onRegistered(connection, e.nick).catch((err: unknown) => this.opts.log.error({ err }, 'irc: rejoining failed'));
     });
     client.on('nick in use', (e) => {
       if (current() && !connection.registered) client.changeNick(this.alternateNick(e.nick));
     });
     client.on('privmsg', (e) => {
-      if (current() && connection.registered) void this.onMessage(connection, e);
+      // Nothing a sender types may end the process: a fault is logged and the message dropped.
+      if (current() && connection.registered) this.onMessage(connection, e).catch((err: unknown) => this.opts.log.error({ err, nick: e.nick }, 'irc: message not handled'));
     });
     client.on('join', (e) => {
       if (!current() || this.isSelf(connection, e.nick)) return;
