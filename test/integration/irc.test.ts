@@ -101,6 +101,10 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
     dana.privmsg(channel, '!close');
     const closing = await dana.waitFor((l) => saidBy('PRIVMSG', channel)(l) && /Postmortem draft:/.test(l.params[1]!), { what: 'the postmortem path' });
     expect(closing.params[1]).toMatch(/^Postmortem draft: .*INC-1\.md$/);
+    // The topic and the reply travel separately (notices go through the outbox): either may come first.
+    const isClosedTopic = (l: IrcLine) => saidBy('TOPIC', channel)(l) && l.params[1]!.includes('closed');
+    const closedTopic = dana.lines.find(isClosedTopic) ?? (await dana.waitFor(isClosedTopic, { what: 'the closed topic' }));
+    expect(closedTopic.params[1]).toBe('INC-1 [SEV1] closed | Checkout is failing | commander: dana');
 
     const record = await b.record(1);
     expect(record.entries.filter((e) => e.sourcePlatform === 'irc').map((e) => [e.author, e.text])).toEqual(

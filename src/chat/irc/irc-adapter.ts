@@ -84,7 +84,7 @@ export class IrcAdapter implements ChatAdapter {
   private readonly incidentChannels = new Map<string, number>();
   /** Accounts learned from extended-join and account-notify, by lower-cased nick. */
   private readonly accounts = new Map<string, string>();
-  /** The commander each topic shows: a closing notice does not carry one. */
+  /** The commander each topic shows, as last told: a closing notice does not carry one. */
   private readonly commanders = new Map<number, RoleHolder | null>();
 
   constructor(private readonly opts: IrcAdapterOptions) {
@@ -393,8 +393,8 @@ export class IrcAdapter implements ChatAdapter {
       case 'incident_closed': {
         const channel = await this.opts.directory.channelOf(notice.incident.id, PLATFORM);
         if (channel) {
-          const commander = notice.kind === 'incident_updated' ? notice.commander : null;
-          this.setTopic(channel, incidentTopic(notice.incident, commander ?? this.commanders.get(notice.incident.id) ?? null));
+          const commander = notice.kind === 'incident_updated' ? notice.commander : this.commanders.get(notice.incident.id);
+          this.setTopic(channel, incidentTopic(notice.incident, commander));
         }
         break;
       }

@@ -40,10 +40,15 @@ export function renderIrcNotice(text: NoticeText): string {
   return cleanWireText(mention + renderLine(text.line));
 }
 
-/** `INC-4 [SEV2] investigating | Checkout is failing | commander: dana`, the topic of an incident's channel. */
-export function incidentTopic(incident: Incident, commander: RoleHolder | null): string {
+/**
+ * `INC-4 [SEV2] investigating | Checkout is failing | commander: dana`, the topic of an incident's
+ * channel. `undefined` means the commander is not known here (a closing notice does not carry
+ * one), and the topic then does not claim either way.
+ */
+export function incidentTopic(incident: Incident, commander: RoleHolder | null | undefined): string {
   const state = incident.closedAt ? 'closed' : incident.state;
-  return cleanWireText(`${incidentRef(incident.id)} [SEV${incident.severity}] ${state} | ${stripFormatting(incident.title)} | commander: ${commander?.name ?? 'none'}`);
+  const who = commander === undefined ? '' : ` | commander: ${commander?.name ?? 'none'}`;
+  return cleanWireText(`${incidentRef(incident.id)} [SEV${incident.severity}] ${state} | ${stripFormatting(incident.title)}${who}`);
 }
 
 /** Text cut to at most `maxBytes` UTF-8 bytes on a character boundary, on one line. */

@@ -32,11 +32,12 @@ describe('IRC rendering', () => {
     expect(stripFormatting('\x0304,01red\x03 \x02bold\x02 \x1funder\x0f')).toBe('red bold under');
   });
 
-  test('the topic says ref, severity, state, title and commander, and "closed" once closed', () => {
+  test('the topic says ref, severity, state, title and commander (left out when unknown), and "closed" once closed', () => {
     expect(incidentTopic(incident, { name: 'dana', id: 'dana' })).toBe('INC-4 [SEV2] investigating | Checkout is failing | commander: dana');
     expect(incidentTopic({ ...incident, title: 'a\r\nTOPIC #x :pwned', state: 'resolved', closedAt: new Date() }, null)).toBe(
       'INC-4 [SEV2] closed | a TOPIC #x :pwned | commander: none',
     );
+    expect(incidentTopic({ ...incident, closedAt: new Date() }, undefined)).toBe('INC-4 [SEV2] closed | Checkout is failing');
   });
 
   test('a notice names the people it addresses first, so their clients highlight it', () => {
