@@ -4,6 +4,9 @@
  */
 import { cpus } from 'node:os';
 import pg from 'pg';
+import { measurePingRoundTrip, type RoundTrip } from './irc-ceiling.ts';
+import { measureLogRoundTrip, startIrcBench } from './irc-roundtrip.ts';
+import { Ngircd } from '../test/support/ngircd.ts';
 import { measureLogPath, measurePgInserts, startNullBot, type PathResult } from './command-path.ts';
 import { measurePgliteInserts } from './pglite-ceiling.ts';
 import { runFirebellMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
@@ -12,8 +15,8 @@ import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts
 const quick = process.argv.includes('--quick');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const settings = quick
-  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000 }
-  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000 };
+  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000, ircRoundTrips: 30 }
+  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000, ircRoundTrips: 200 };
 
 /** The faster of two runs of the same measure (a noisy machine only ever slows a run down). */
 function best(a: PathResult | null, b: PathResult): PathResult {
@@ -182,6 +185,41 @@ async function commandPathRows(pgUrl: string | null): Promise<void> {
   }
 }
 
+const roundTripFigure = (r: RoundTrip) => `p50 ${millis(r.p50Ms)}, p99 ${millis(r.p99Ms)}`;
+const quicker = (a: RoundTrip | null, b: RoundTrip) => (a && a.p50Ms <= b.p50Ms ? a : b);
+
+async function ircRow(pgUrl: string | null): Promise<void> {
+  process.stderr.write('IRC round trip…\n');
+  const server = await Ngircd.start();
+  const dir = await tempDir('irc');
+  try {
+    const bench = await startIrcBench(server, { DATA_DIR: dir.path, ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) });
+    let ceiling: RoundTrip | null = null;
+    let bot: RoundTrip | null = null;
+    try {
+      await measureLogRoundTrip(bench, 5); // warm-up
+      // Ceiling and bot take turns; each keeps its best of the rounds.
+      for (let round = 0; round < settings.rounds; round++) {
+        ceiling = quicker(ceiling, await measurePingRoundTrip(server.port, settings.ircRoundTrips));
+        bot = quicker(bot, await measureLogRoundTrip(bench, settings.ircRoundTrips));
+      }
+    } finally {
+      await bench.stop();
+    }
+    row({
+      what: `!log on IRC → reply seen, one after another, ngircd on loopback, ${pgUrl ? 'Postgres' : 'PGlite'}`,
+      firebell: roundTripFigure(bot!),
+      ceiling: `${roundTripFigure(ceiling!)} (ngircd PING → PONG)`,
+      ratio: ratio(bot!.p50Ms / ceiling!.p50Ms),
+      target: 'p50 < 10 ms',
+      met: yesNo(bot!.p50Ms < 10),
+    });
+  } finally {
+    await server.stop();
+    await dir.remove();
+  }
+}
+
 async function scaleRows(pgUrl: string | null): Promise<void> {
   if (!pgUrl) return;
   process.stderr.write(`scale: ${settings.scaleEntries.toLocaleString('en-US')} entries…\n`);
@@ -247,12 +285,14 @@ function printTable(): void {
 await withBenchDatabase(async (url) => {
   await startupRows(url);
   await commandPathRows(url);
+  await ircRow(url);
   await scaleRows(url);
   await pgliteMemoryRow();
 }).then(async (done) => {
   if (done === null) {
     await startupRows(null);
     await commandPathRows(null);
+    await ircRow(null);
     await pgliteMemoryRow();
   }
 });

@@ -10,6 +10,7 @@ import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
+import type { IrcTuning } from './chat/irc/irc-adapter.ts';
 import type { Config } from './config.ts';
 import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
@@ -48,6 +49,8 @@ export interface FirebellIo {
    * the others and told about notices through the outbox.
    */
   adapters?: (core: AdapterCore) => ChatAdapter[];
+  /** IRC reconnect and pacing, for tests that restart the server. */
+  irc?: IrcTuning;
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
 }
@@ -167,6 +170,29 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
   };
   adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  if (config.IRC_HOST) {
+    // Loaded only when configured: the shell-only bot never pays for irc-framework.
+    const { IrcAdapter } = await import('./chat/irc/irc-adapter.ts');
+    adapters.push(
+      new IrcAdapter({
+        server: {
+          host: config.IRC_HOST,
+          port: config.IRC_PORT,
+          tls: config.IRC_TLS,
+          nick: config.IRC_NICK,
+          sasl: config.IRC_SASL_ACCOUNT && config.IRC_SASL_PASSWORD ? { account: config.IRC_SASL_ACCOUNT, password: config.IRC_SASL_PASSWORD } : null,
+        },
+        channels: config.IRC_CHANNELS,
+        opsChannel: config.OPS_CHANNEL ?? null,
+        allow: config.IRC_ALLOW ?? null,
+        router,
+        directory: channels,
+        clock,
+        log,
+        ...io.irc,
+      }),
+    );
+  }
   const chatPlatforms = adapters.map((a) => a.platform);
   let shell: ShellAdapter | null = null;
   if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {
