@@ -228,7 +228,8 @@ describe.each(backends)('Slack, on $name', (backend) => {
 
   test('a title with <!channel> notifies nobody: it is escaped wherever it is rendered as mrkdwn', async () => {
     const { fake, alice } = world;
-    await world.command('start <!channel> lol & <@U0FIREBELL>', alice, world.generalId).then((c) => c.reply());
+    // Typed as text, Slack sends the characters as entities; typed as a mention, as markup.
+    await world.command('start &lt;!channel&gt; lol &amp; <!channel> &lt;@U0FIREBELL&gt;', alice, world.generalId).then((c) => c.reply());
     await world.settle();
     const said = fake.calls.filter((c) => ['chat.postMessage', 'chat.update', 'response_url'].includes(c.method)).flatMap((c) => mrkdwnOf(c.args));
     expect(said.length).toBeGreaterThan(4);
@@ -236,7 +237,8 @@ describe.each(backends)('Slack, on $name', (backend) => {
       expect(t).not.toContain('<!channel>');
       expect(t).not.toContain('<@U0FIREBELL');
     }
-    expect(fake.messagesIn(world.opsId).at(-1)!.text).toContain('&lt;!channel&gt; lol &amp; &lt;@U0FIREBELL');
+    expect(fake.messagesIn(world.opsId).at(-1)!.text).toContain('&lt;!channel&gt; lol &amp; @channel &lt;@U0FIREBELL&gt;');
+    expect((await world.bot.record(1)).incident.title).toBe('<!channel> lol & @channel <@U0FIREBELL>');
   });
 
   test('/incident start with no title opens a modal; submitting it starts the incident', async () => {

@@ -19,6 +19,26 @@ export function mentionedUserIds(text: string): string[] {
 }
 
 /**
+ * A slash command's text as firebell reads it. Slack sends `&`, `<`, `>` as entities and, with
+ * should_escape, mentions, channels and links in `<…>`: those read as people see them, except a
+ * person given as an argument (`role commander <@U123>`, `--owner <@U123>`), which stays a mention
+ * so the command can key the person by id.
+ */
+export function slashCommandText(verb: string, text: string, nameOf: (userId: string) => string | undefined): string {
+  const keepsPeople = verb === 'role' || verb === 'lead';
+  const parts = text.split(/(<@[UW][A-Z0-9]{2,}(?:\|[^<>]*)?>)/);
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 0) return readableMessageText(part, nameOf);
+      const before = parts[i - 1] ?? '';
+      const wholeWord = /(^|\s)$/.test(before) && /^(\s|$)/.test(parts[i + 1] ?? '');
+      const asArgument = wholeWord && (keepsPeople || /--owner(\s+|=)$/.test(before));
+      return asArgument ? nameMentions(part, nameOf) : readableMessageText(part, nameOf);
+    })
+    .join('');
+}
+
+/**
  * Command text with each mention carrying the person's display name (`<@U123|dana>`), so the
  * command records the name people know, beside the id it keys them by.
  */

@@ -11,7 +11,7 @@ import type { CommandRouter } from '../router.ts';
 import type { ChannelDirectory, ChatAdapter, Invocation, LateReply, Reply } from '../types.ts';
 import { findVerb } from '../verb.ts';
 import { incidentChannelName, withSuffix } from './channel-name.ts';
-import { mentionedUserIds, nameMentions, readableMessageText, tsToDate } from './message-text.ts';
+import { mentionedUserIds, readableMessageText, slashCommandText, tsToDate } from './message-text.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { SlackPeople } from './people.ts';
 import { RouteReceiver } from './receiver.ts';
@@ -193,7 +193,7 @@ export class SlackAdapter implements ChatAdapter {
     for (const id of mentionedUserIds(text)) await this.people.nameOf(id);
     const inv: Invocation = {
       verb,
-      text: nameMentions(text, (id) => this.people.cached(id)),
+      text: slashCommandText(verb, text, (id) => this.people.cached(id)),
       actor: await this.actor(command.user_id, command.user_name),
       channel: { platform: SLACK, id: command.channel_id },
       // Slack does not retry slash commands; a trigger_id is unique to one.

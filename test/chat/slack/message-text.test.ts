@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { tokenize } from '../../../src/chat/command-line.ts';
-import { mentionedUserIds, nameMentions, readableMessageText, tsToDate } from '../../../src/chat/slack/message-text.ts';
+import { mentionedUserIds, nameMentions, readableMessageText, slashCommandText, tsToDate } from '../../../src/chat/slack/message-text.ts';
 
 const names: Record<string, string> = { U0ALICE01: 'Alice A', U0BOB0001: 'bob' };
 const nameOf = (id: string) => names[id];
@@ -19,6 +19,13 @@ describe('Slack message text', () => {
     expect(tokenize(text).map((t) => t.value)).toEqual(['commander', '<@U0ALICE01|Alice A>']);
     expect(nameMentions('<@U0NOBODY1|legacy>', nameOf)).toBe('<@U0NOBODY1|legacy>');
     expect(mentionedUserIds('<@U0ALICE01> and <@U0BOB0001|b> and <@U0ALICE01>')).toEqual(['U0ALICE01', 'U0BOB0001']);
+  });
+
+  test('a slash command reads as typed; a person given as an argument stays a mention', () => {
+    expect(slashCommandText('start', '&lt;!channel&gt; lol &amp; <!channel> <@U0ALICE01>', nameOf)).toBe('<!channel> lol & @channel @Alice A');
+    expect(slashCommandText('role', 'commander <@U0ALICE01>', nameOf)).toBe('commander <@U0ALICE01|Alice A>');
+    expect(slashCommandText('followup', 'call <@U0BOB0001|bob> --owner <@U0ALICE01>', nameOf)).toBe('call @bob --owner <@U0ALICE01|Alice A>');
+    expect(slashCommandText('log', 'see <https://x.test/a|graph> in <#C0123456789|ops>', nameOf)).toBe('see graph (https://x.test/a) in #ops');
   });
 
   test("a message's ts is the instant it was written, to the millisecond", () => {
