@@ -1,4 +1,4 @@
-import { App, LogLevel, webApi, type Logger as BoltLogger, type RespondFn, type SlashCommand } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type RespondFn, type SlashCommand } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
 import { incidentRef, MAX_TITLE_LENGTH, type Incident } from '../../core/model.ts';
@@ -93,7 +93,9 @@ export class SlackAdapter implements ChatAdapter {
       authorize: () => this.identity(),
       logger,
       clientOptions,
-      ...(this.receiver ? { receiver: this.receiver } : { socketMode: true, appToken: opts.appToken! }),
+      // Bolt hands its Socket Mode client the installer's client options, not the app's: given here,
+      // SLACK_API_URL also serves apps.connections.open.
+      receiver: this.receiver ?? new SocketModeReceiver({ appToken: opts.appToken!, logger, installerOptions: { clientOptions } }),
     });
     this.people = new SlackPeople(this.client, () => opts.clock.now().getTime());
     this.listen();
