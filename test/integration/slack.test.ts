@@ -214,6 +214,31 @@ describe.each(backends)('Slack, on $name', (backend) => {
     expect(fake.calls.slice(from).filter((c) => c.method === 'chat.postEphemeral')).toEqual([]);
   });
 
+  test('an incident opened elsewhere (the terminal, IRC) gets a Slack channel and is announced', async () => {
+    const { fake } = world;
+    expect(await world.bot.say('start Opened from the terminal', { platform: 'shell', as: 'root' })).toMatch(/^INC-1 opened/);
+    await world.settle();
+    const channel = fake.channelByName('inc-1-opened-from-the-terminal')!;
+    expect(channel).toBeDefined();
+    // No one on Slack started it, so no one is invited; the bot is there with its summary.
+    expect([...channel.members]).toEqual([fake.bot.userId]);
+    expect(fake.pinnedIn(channel.id)).toHaveLength(1);
+    expect(fake.messagesIn(world.opsId).at(-1)!.text).toBe(`📣 INC-1 opened by root: Opened from the terminal (SEV3) → <#${channel.id}>`);
+    // A command typed in that channel applies to that incident.
+    const logged = await world.command('log Paged the DBA', world.alice, channel.id).then((c) => c.reply());
+    expect(textOf(logged)).toMatch(/^Logged \*#2\* on INC-1/);
+  });
+
+  test("a body too big is refused (413) and one that is not Slack's shape (400), without a crash", async () => {
+    const big = world.signer.sign(`text=${'x'.repeat(600 * 1024)}`, 'application/x-www-form-urlencoded');
+    expect((await postToBolt(world.eventsUrl, big)).status).toBe(413);
+    const garbage = world.signer.sign('{not json', 'application/json');
+    expect((await postToBolt(world.eventsUrl, garbage)).status).toBe(400);
+    const unknown = world.signer.event({ type: 'app_home_opened', user: world.alice.id });
+    expect((await postToBolt(world.eventsUrl, unknown)).status).toBe(200);
+    expect((await fetch(world.eventsUrl.replace('/slack/events', '/healthz'))).status).toBe(200);
+  });
+
   test.each<SignatureFault>(['bad', 'missing', 'stale'])('a request with a %s signature is refused with 401 and records nothing', async (fault) => {
     const { alice } = world;
     const from = world.fake.calls.length;

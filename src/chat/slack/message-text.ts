@@ -31,8 +31,8 @@ export function slashCommandText(verb: string, text: string, nameOf: (userId: st
     .map((part, i) => {
       if (i % 2 === 0) return readableMessageText(part, nameOf);
       const before = parts[i - 1] ?? '';
-      const wholeWord = /(^|\s)$/.test(before) && /^(\s|$)/.test(parts[i + 1] ?? '');
-      const asArgument = wholeWord && (keepsPeople || /--owner(\s+|=)$/.test(before));
+      const endsWord = /^(\s|$)/.test(parts[i + 1] ?? '');
+      const asArgument = endsWord && ((keepsPeople && /(^|\s)$/.test(before)) || /(^|\s)--owner(\s+|=)$/.test(before));
       return asArgument ? nameMentions(part, nameOf) : readableMessageText(part, nameOf);
     })
     .join('');

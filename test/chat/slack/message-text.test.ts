@@ -25,6 +25,7 @@ describe('Slack message text', () => {
     expect(slashCommandText('start', '&lt;!channel&gt; lol &amp; <!channel> <@U0ALICE01>', nameOf)).toBe('<!channel> lol & @channel @Alice A');
     expect(slashCommandText('role', 'commander <@U0ALICE01>', nameOf)).toBe('commander <@U0ALICE01|Alice A>');
     expect(slashCommandText('followup', 'call <@U0BOB0001|bob> --owner <@U0ALICE01>', nameOf)).toBe('call @bob --owner <@U0ALICE01|Alice A>');
+    expect(slashCommandText('followup', 'call vendor --owner=<@U0BOB0001>', nameOf)).toBe('call vendor --owner=<@U0BOB0001|bob>');
     expect(slashCommandText('log', 'see <https://x.test/a|graph> in <#C0123456789|ops>', nameOf)).toBe('see graph (https://x.test/a) in #ops');
   });
 
