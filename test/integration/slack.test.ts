@@ -229,6 +229,22 @@ describe.each(backends)('Slack, on $name', (backend) => {
     expect(textOf(logged)).toMatch(/^Logged \*#2\* on INC-1/);
   });
 
+  test('an OPS_CHANNEL Slack cannot find (channel_not_found) does not stop the incident channel', async () => {
+    const { fake, alice } = world;
+    const ops = fake.channel(world.opsId)!;
+    ops.name = 'ops-renamed';
+    try {
+      await world.command('start Ops channel gone', alice, world.generalId).then((c) => c.reply());
+      await world.settle();
+    } finally {
+      ops.name = 'ops';
+    }
+    expect(fake.callsTo('chat.postMessage').at(-1)).toMatchObject({ args: { channel: '#ops' }, ok: false, error: 'channel_not_found' });
+    const channel = fake.channelByName('inc-1-ops-channel-gone')!;
+    expect(fake.pinnedIn(channel.id)).toHaveLength(1);
+    expect([...channel.members]).toContain(alice.id);
+  });
+
   test("a body too big is refused (413) and one that is not Slack's shape (400), without a crash", async () => {
     const big = world.signer.sign(`text=${'x'.repeat(600 * 1024)}`, 'application/x-www-form-urlencoded');
     expect((await postToBolt(world.eventsUrl, big)).status).toBe(413);

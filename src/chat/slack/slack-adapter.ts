@@ -420,9 +420,19 @@ export class SlackAdapter implements ChatAdapter {
 
   private readonly commanders = new Map<number, RoleHolder | null>();
 
+  /**
+   * A line in OPS_CHANNEL. A channel Slack cannot find or post in is a configuration mistake: it is
+   * logged, and does not hold up (or make the outbox repeat) the incident channel's other steps.
+   */
   private async announce(text: ReturnType<typeof noticeText>, suffix = ''): Promise<void> {
     if (!text || !this.opts.opsChannel) return;
-    await this.client.chat.postMessage({ channel: this.opts.opsChannel, text: renderNotice(text) + suffix, unfurl_links: false });
+    try {
+      await this.client.chat.postMessage({ channel: this.opts.opsChannel, text: renderNotice(text) + suffix, unfurl_links: false });
+    } catch (err) {
+      const code = slackError(err);
+      if (code === null) throw err;
+      this.opts.log.error({ err, opsChannel: this.opts.opsChannel, code }, 'could not announce in OPS_CHANNEL: check it names a channel the bot can post in');
+    }
   }
 
   /** On close, the draft itself goes to the incident's channel (files.uploadV2), with its link. */
