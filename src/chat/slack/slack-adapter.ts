@@ -252,10 +252,22 @@ export class SlackAdapter implements ChatAdapter {
     else if (reply.tone !== 'ok') await this.client.chat.postMessage({ channel: userId, text: renderReply(reply) });
   }
 
+  /** Incident channels as last read from the database: reactions are still recognised while it is down. */
+  private readonly incidentChannels = new Map<string, number>();
+
   /** The open incident whose Slack channel this is, if any. */
-  private async incidentOfChannel(channelId: string): Promise<Incident | null> {
-    const open = await this.opts.channels.openIncidents(SLACK);
-    return open.find((o) => o.channelId === channelId)?.incident ?? null;
+  private async incidentOfChannel(channelId: string): Promise<number | null> {
+    let open: Awaited<ReturnType<ChannelDirectory['openIncidents']>>;
+    try {
+      open = await this.opts.channels.openIncidents(SLACK);
+    } catch (err) {
+      // The database is down: the journal takes the command, so the channels known so far decide.
+      this.opts.log.warn({ err, platform: SLACK }, 'incident channels unreadable; using the ones last read');
+      return this.incidentChannels.get(channelId) ?? null;
+    }
+    this.incidentChannels.clear();
+    for (const o of open) if (o.channelId) this.incidentChannels.set(o.channelId, o.incident.id);
+    return this.incidentChannels.get(channelId) ?? null;
   }
 
   /** The message a reaction was put on, thread replies included. */
@@ -268,8 +280,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private async onPinned(channelId: string, ts: string, reactorId: string, eventId: string): Promise<void> {
-    const incident = await this.incidentOfChannel(channelId);
-    if (!incident) return;
+    if ((await this.incidentOfChannel(channelId)) === null) return;
     const message = await this.findMessage(channelId, ts);
     const at = tsToDate(ts);
     if (!message || !at) return;
@@ -287,14 +298,14 @@ export class SlackAdapter implements ChatAdapter {
       eventId,
       // Two people pinning one message record it once.
       idempotencyKey: pinKey(channelId, ts),
+      replyTo: { channelId, userId: reactorId },
       receivedAt: this.opts.clock.now(),
     });
     await this.tellReactor(channelId, reactorId, reply);
   }
 
   private async onUnpinned(channelId: string, ts: string, reactorId: string, eventId: string): Promise<void> {
-    const incident = await this.incidentOfChannel(channelId);
-    if (!incident) return;
+    if ((await this.incidentOfChannel(channelId)) === null) return;
     const reply = await this.opts.router.dispatch({
       verb: 'unpin',
       text: '',
@@ -302,6 +313,7 @@ export class SlackAdapter implements ChatAdapter {
       actor: await this.actor(reactorId),
       channel: { platform: SLACK, id: channelId },
       eventId,
+      replyTo: { channelId, userId: reactorId },
       receivedAt: this.opts.clock.now(),
     });
     // Someone else's pin still on it, or it was taken off by hand: nothing to say.
@@ -357,6 +369,7 @@ export class SlackAdapter implements ChatAdapter {
       link = { channelId, anchor: null };
     }
     const { channelId } = link;
+    this.incidentChannels.set(channelId, incident.id);
     if (opener.platform === SLACK) await this.invite(channelId, opener.id);
     if (!link.anchor) {
       await this.client.conversations.setTopic({ channel: channelId, topic: renderTopic(incident, null) });
@@ -445,17 +458,24 @@ export class SlackAdapter implements ChatAdapter {
     await this.client.files.uploadV2({ channel_id: link.channelId, filename, title: `${incidentRef(incidentId)} postmortem draft`, content: draft, initial_comment: comment });
   }
 
+  /** The real reply to a command answered "queued" while the database was down. */
   async deliverLate(late: LateReply): Promise<void> {
     if (late.channel.platform !== SLACK) return;
+    const { responseUrl, userId } = late.replyTo ?? {};
     const command = `${late.invocation.verb} ${late.invocation.text}`.trim();
-    const text = `_recorded now:_ \`/incident ${escapeMrkdwn(command.replace(/`/g, "'"))}\`\n${renderReply(late.reply)}`;
-    const url = late.replyTo?.responseUrl;
-    if (url) {
+    // A reaction was not typed: its reply needs no echo of a command.
+    const text = responseUrl ? `_recorded now:_ \`/incident ${escapeMrkdwn(command.replace(/`/g, "'"))}\`\n${renderReply(late.reply)}` : renderReply(late.reply);
+    if (responseUrl) {
       try {
-        return await this.postToResponseUrl(url, late.reply.tone === 'ok' ? 'in_channel' : 'ephemeral', text);
-      } catch {
+        return await this.postToResponseUrl(responseUrl, late.reply.tone === 'ok' ? 'in_channel' : 'ephemeral', text);
+      } catch (err) {
         // A response_url lives 30 minutes: after that the reply goes to the channel itself.
+        this.opts.log.info({ err, platform: SLACK }, 'response_url refused a late reply; posting it in the channel');
       }
+    }
+    if (userId && !responseUrl) {
+      await this.client.chat.postEphemeral({ channel: late.channel.id, user: userId, text });
+      return;
     }
     await this.client.chat.postMessage({ channel: late.channel.id, text });
   }
