@@ -245,6 +245,24 @@ describe.each(backends)('Slack, on $name', (backend) => {
     expect([...channel.members]).toContain(alice.id);
   });
 
+  test('a deleted summary is posted and pinned again on the next change', async () => {
+    const { fake, alice } = world;
+    await world.command('start Summary deleted', alice, world.generalId).then((c) => c.reply());
+    await world.settle();
+    const channel = fake.channelByName('inc-1-summary-deleted')!;
+    fake.failNext('chat.update', 'message_not_found');
+    await world.command('sev 1', alice, channel.id).then((c) => c.reply());
+    await world.settle();
+    const pinned = fake.pinnedIn(channel.id);
+    expect(pinned).toHaveLength(2);
+    expect(JSON.stringify(pinned[1]!.blocks)).toContain('*Severity*\\nSEV1');
+    // The next change edits the new one.
+    await world.command('status monitoring Fix deployed', alice, channel.id).then((c) => c.reply());
+    await world.settle();
+    expect(fake.callsTo('chat.update').at(-1)).toMatchObject({ ok: true, args: { ts: pinned[1]!.ts } });
+    expect(JSON.stringify(fake.message(channel.id, pinned[1]!.ts)!.blocks)).toContain('*Status*\\nmonitoring');
+  });
+
   test("a body too big is refused (413) and one that is not Slack's shape (400), without a crash", async () => {
     const big = world.signer.sign(`text=${'x'.repeat(600 * 1024)}`, 'application/x-www-form-urlencoded');
     expect((await postToBolt(world.eventsUrl, big)).status).toBe(413);

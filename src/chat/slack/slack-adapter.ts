@@ -374,15 +374,19 @@ export class SlackAdapter implements ChatAdapter {
     if (!link.anchor) {
       await this.client.conversations.setTopic({ channel: channelId, topic: renderTopic(incident, null) });
       await this.client.conversations.setPurpose({ channel: channelId, purpose: renderPurpose(incident) });
-      const summary = renderSummary(incident, null);
-      const posted = await this.client.chat.postMessage({ channel: channelId, text: summary.text, blocks: summary.blocks as never, unfurl_links: false });
-      await this.client.pins.add({ channel: channelId, timestamp: posted.ts! }).catch((err: unknown) => {
-        if (slackError(err) !== 'already_pinned') throw err;
-      });
-      await this.link(incident.id, channelId, posted.ts!);
+      await this.postSummary(incident.id, channelId, renderSummary(incident, null));
       const text = noticeText({ kind: 'incident_opened', incident, opener, origin: { platform: SLACK, channelId } });
       if (text) await this.announce(text, ` → <#${channelId}>`);
     }
+  }
+
+  /** Posts the summary, pins it, and keeps its ts with the channel link so later updates edit it. */
+  private async postSummary(incidentId: number, channelId: string, summary: ReturnType<typeof renderSummary>): Promise<void> {
+    const posted = await this.client.chat.postMessage({ channel: channelId, text: summary.text, blocks: summary.blocks as never, unfurl_links: false });
+    await this.client.pins.add({ channel: channelId, timestamp: posted.ts! }).catch((err: unknown) => {
+      if (slackError(err) !== 'already_pinned') throw err;
+    });
+    await this.link(incidentId, channelId, posted.ts!);
   }
 
   private async createChannel(base: string): Promise<string> {
@@ -427,7 +431,13 @@ export class SlackAdapter implements ChatAdapter {
     const lead = opts.keepCommander ? this.commanders.get(incident.id) ?? null : commander;
     if (!opts.keepCommander) this.commanders.set(incident.id, commander);
     const summary = renderSummary(incident, lead);
-    await this.client.chat.update({ channel: link.channelId, ts: link.anchor, text: summary.text, blocks: summary.blocks as never });
+    try {
+      await this.client.chat.update({ channel: link.channelId, ts: link.anchor, text: summary.text, blocks: summary.blocks as never });
+    } catch (err) {
+      // Someone deleted the summary: a new one is posted and pinned, else every update would fail for good.
+      if (slackError(err) !== 'message_not_found') throw err;
+      await this.postSummary(incident.id, link.channelId, summary);
+    }
     await this.client.conversations.setTopic({ channel: link.channelId, topic: renderTopic(incident, lead) });
   }
 
