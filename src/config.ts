@@ -110,6 +110,20 @@ const schema = z.object({
   IRC_CHANNELS: ircChannels.default([]),
   /** Unset: everyone in the bot's channels may change incidents. */
   IRC_ALLOW: ircAllow.optional(),
+  /** Slack switches on with both of these (DESIGN §7); one without the other is refused below. */
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-\S+$/, { error: 'expected a bot token starting with xoxb-' }).optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S+$/, { error: 'expected the signing secret from the app\'s Basic Information page' }).optional(),
+  /** Socket Mode instead of the HTTP receiver. */
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-\S+$/, { error: 'expected an app-level token starting with xapp-' }).optional(),
+  /** Another Web API base: GovSlack, a proxy, or a test's fake. */
+  SLACK_API_URL: url(['http', 'https'], 'https://slack.com/api/').transform((u) => (u.endsWith('/') ? u : `${u}/`)).optional(),
+  /** Reacting with this emoji puts a message on the timeline. */
+  SLACK_TIMELINE_EMOJI: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/^:|:$/g, ''))
+    .pipe(z.string().regex(/^[a-z0-9_+'-]{1,100}$/, { error: 'expected an emoji name like pushpin' }))
+    .default('pushpin'),
 });
 
 export type Config = Omit<z.output<typeof schema>, 'IRC_PORT'> & { IRC_PORT: number };
@@ -139,6 +153,16 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   }
   for (const name of ['IRC_PORT', 'IRC_NICK', 'IRC_TLS', 'IRC_SASL_ACCOUNT', 'IRC_CHANNELS', 'IRC_ALLOW'] as const) {
     if (present[name] && !present.IRC_HOST && !problems.has(name)) problems.set(name, `${name}: IRC is off until IRC_HOST is set`);
+  }
+  for (const [name, other] of [
+    ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+    ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
+  ] as const) {
+    if (present[name] && !present[other] && !problems.has(name)) problems.set(name, `${name}: Slack also needs ${other}`);
+  }
+  if (present.SLACK_BOT_TOKEN && !present.SLACK_APP_TOKEN && httpPort.success && httpPort.data === 0 && !problems.has('SLACK_BOT_TOKEN')) {
+    problems.set('SLACK_BOT_TOKEN', 'SLACK_BOT_TOKEN: Slack sends its events to the HTTP server, but HTTP_PORT=0 turns it off (or set SLACK_APP_TOKEN for Socket Mode)');
   }
   if (parsed.success && problems.size === 0) {
     const config = parsed.data;

@@ -23,6 +23,7 @@ import { healthRoute } from './http/routes/health.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
+import { renderPostmortem } from './postmortem/markdown.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
 import { describeHolder, lockDataDir } from './store/data-dir-lock.ts';
 import type { Db } from './store/db.ts';
@@ -53,6 +54,8 @@ export interface FirebellIo {
   irc?: IrcTuning;
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+  /** Slack adapter tuning, for tests: the Web API client's retries. */
+  slack?: { retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number } };
 }
 
 /** What an adapter is given: the one way in for commands, and what it may ask about channels. */
@@ -143,10 +146,41 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   });
   const router = new CommandRouter(verbs, executor, log);
 
+  const channels: ChannelDirectory = {
+    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
+    linkOf: (incidentId, platform) => sqlStore(db).channels.linkOf(incidentId, platform),
+    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
+  };
+  const routes: HttpRoute[] = [];
+  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+    // Loaded only when configured: Bolt is large, and the shell-only bot stays small.
+    const { SlackAdapter } = await import('./chat/slack/slack-adapter.ts');
+    const slack = new SlackAdapter({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      opsChannel: config.OPS_CHANNEL ?? null,
+      timelineEmoji: config.SLACK_TIMELINE_EMOJI,
+      router,
+      channels,
+      renderDraft: async (id) => {
+        const record = await load(id);
+        return record ? renderPostmortem(record, clock.now()) : null;
+      },
+      clock,
+      log,
+      ...io.slack,
+    });
+    adapters.push(slack);
+    const route = slack.route();
+    if (route) routes.push(route);
+  }
+
   let server: Server | null = null;
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
-    const routes: HttpRoute[] = [
+    routes.push(
       healthRoute(async () => {
         const reachable = await db.query('select 1').then(
           () => true,
@@ -161,14 +195,10 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         now: () => clock.now(),
         log,
       }),
-    ];
+    );
     server = createHttpServer({ routes, log });
   }
 
-  const channels: ChannelDirectory = {
-    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
-    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
-  };
   adapters.push(...(io.adapters?.({ router, channels }) ?? []));
   if (config.IRC_HOST) {
     // Loaded only when configured: the shell-only bot never pays for irc-framework.
