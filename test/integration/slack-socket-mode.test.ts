@@ -63,3 +63,21 @@ describe('Slack in Socket Mode', () => {
     expect(fake.invalidCalls).toEqual([]);
   });
 });
+
+describe('Slack unreachable when firebell starts', () => {
+  test('firebell still starts at once, and serves commands', async () => {
+    const fake = await startFakeSlack();
+    fake.rateLimitNext('auth.test', 60);
+    const bot = await startTestBot(pglite, {
+      env: { HTTP_PORT: '0', SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'x', SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl },
+    });
+    try {
+      // One quick try, not the Web API client's half hour of retries behind a 60 s Retry-After.
+      expect(fake.callsTo('auth.test').map((c) => c.status)).toEqual([429]);
+      expect(await bot.say('list')).toBe('No incident is open.');
+    } finally {
+      await bot.stop();
+      await fake.stop();
+    }
+  });
+});

@@ -136,6 +136,9 @@ describe.each(backends)('Slack, on $name', (backend) => {
 
     await world.command('status identified Replication lag', alice, channel.id).then((c) => c.reply());
     await world.command(`role commander <@${bob.id}>`, alice, channel.id).then((c) => c.reply());
+    // Slack sends a mention typed as @bob as <@U…|bob>; the person is kept by id, shown by display name.
+    await world.command(`followup Alert on replica lag --owner <@${bob.id}|bob>`, alice, channel.id).then((c) => c.reply());
+    expect((await world.bot.record(1)).followups.map((f) => [f.text, f.owner, f.ownerId])).toEqual([['Alert on replica lag', 'Bob B', `slack:${bob.id}`]]);
     await world.settle();
     expect(channel.topic.value).toBe('INC-1 · SEV2 · identified · commander Bob B · Database is down');
     const updated = fake.message(channel.id, summary!.ts)!;

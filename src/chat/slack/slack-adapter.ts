@@ -19,6 +19,7 @@ import { slackError } from './slack-error.ts';
 import { readStartModal, START_MODAL_ID, startModal } from './start-modal.ts';
 
 const COMMAND = '/incident';
+const IDENTITY_TIMEOUT_MS = 5_000;
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -68,6 +69,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly name = SLACK;
   readonly app: App;
   readonly client: webApi.WebClient;
+  private readonly identityClient: webApi.WebClient;
   private readonly receiver: RouteReceiver | null;
   private readonly people: SlackPeople;
   private readonly incidentChannelsOut: SlackIncidentChannels;
@@ -81,6 +83,9 @@ export class SlackAdapter implements ChatAdapter {
     const logger = boltLogger(opts.log.child({ platform: SLACK }));
     this.receiver = opts.appToken ? null : new RouteReceiver({ signingSecret: opts.signingSecret, log: opts.log, ...(opts.nowMs ? { nowMs: opts.nowMs } : {}) });
     this.client = new webApi.WebClient(opts.botToken, { ...clientOptions, logger });
+    // Asked at start and again on later events: one quick try each, so a Slack outage never holds
+    // up firebell's start (the default retries run for half an hour).
+    this.identityClient = new webApi.WebClient(opts.botToken, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: IDENTITY_TIMEOUT_MS });
     this.app = new App({
       // Who the bot is, asked once (at start) rather than per event: no ack waits for auth.test.
       authorize: () => this.identity(),
@@ -120,7 +125,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   private learnIdentity(): Promise<void> {
-    this.asking ??= this.client.auth
+    this.asking ??= this.identityClient.auth
       .test()
       .then((r) => {
         if (r.bot_id && r.user_id) this.known = { botToken: this.opts.botToken, botId: r.bot_id, botUserId: r.user_id };
