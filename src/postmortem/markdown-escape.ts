@@ -116,8 +116,12 @@ export function mdCell(text: string): string {
   return escaped === '' ? '—' : escaped;
 }
 
-/** A GFM table; every cell, ours or the user's, goes through mdCell. */
+/** One row of a GFM table; every cell, ours or the user's, goes through mdCell. */
+export function mdRow(cells: readonly string[]): string {
+  return `| ${cells.map(mdCell).join(' | ')} |`;
+}
+
+/** A GFM table. */
 export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-  return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+  return [mdRow(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(mdRow)].join('\n');
 }
