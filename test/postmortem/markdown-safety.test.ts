@@ -210,6 +210,19 @@ describe.each(renderers)('hostile text rendered by $name', ({ render, renderAsWr
     );
   });
 
+  test('any entry text reads exactly as typed in its timeline row of a whole draft, and so do the impact and the status message', () => {
+    fc.assert(
+      fc.property(hostileText, hostileText, hostileText, (note, impact, status) => {
+        const html = renderAsWritten(renderPostmortem(recordWith('UTC', { ...plainTexts, note, impact, status }), generatedAt));
+        const cells = tableRows(html).map((row) => row.map(visibleText));
+        expect(cells).toContainEqual(['22:50', 'note', typedCell(note), 'plain text']);
+        expect(cells).toContainEqual(['—', typedCell(impact), 'plain text']);
+        expect(cells).toContainEqual(['2026-03-01 22:45', 'investigating', typedCell(status), 'plain text', 'plain text: failed, given up after 5 attempts, last error: plain text\nstatic: delivered 2026-03-01 22:45']);
+      }),
+      { numRuns: runs(150) },
+    );
+  });
+
   test('a table cell and a heading read exactly as typed, whatever was typed', () => {
     fc.assert(
       fc.property(hostileText, hostileText, (who, event) => {
