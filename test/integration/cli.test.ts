@@ -7,6 +7,8 @@ import { startTestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { RunningFirebell, runFirebell, spawnFirebell } from '../support/cli.ts';
 
+const withoutGeneratedAt = (json: string) => ({ ...(JSON.parse(json) as Record<string, unknown>), generatedAt: null });
+
 // The real binary, as a newcomer runs it: no configuration but a data directory.
 describe('the firebell binary on the embedded default', () => {
   let dataDir: string;
@@ -43,7 +45,22 @@ describe('the firebell binary on the embedded default', () => {
     expect(exported.stdout).toContain('### 2026-03-02 (Monday)');
 
     const json = await runFirebell(['export', 'INC-1', '--format', 'json'], { DATA_DIR: dataDir });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ref: 'INC-1', timeZone: 'Europe/Berlin', durationSeconds: 55 * 60 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, ref: 'INC-1', timeZone: 'Europe/Berlin', durationSeconds: 55 * 60 });
+
+    // --out writes the same draft to a file and prints nothing; flags come in either order.
+    const out = join(dataDir, 'INC-1.json');
+    const toFile = await runFirebell(['export', 'INC-1', '--out', out, '--format=json'], { DATA_DIR: dataDir });
+    expect([toFile.code, toFile.stdout, toFile.stderr]).toEqual([0, '', '']);
+    expect(withoutGeneratedAt(await readFile(out, 'utf8'))).toEqual(withoutGeneratedAt(json.stdout));
+  });
+
+  test('export with an unknown option or no file after --out exits 2 with the usage, writing nothing', async () => {
+    for (const args of [['export', 'INC-1', '--bogus'], ['export', 'INC-1', '--out']]) {
+      const r = await runFirebell(args, { DATA_DIR: dataDir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('usage: firebell');
+    }
   });
 
   test('export of an unknown incident says so on stderr and exits 1', async () => {
