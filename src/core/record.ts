@@ -55,7 +55,7 @@ export interface IncidentRecordPages {
   entryPages(): AsyncIterable<TimelineEntry[]>;
 }
 
-const PAGE_SIZE = 2_000;
+const PAGE_SIZE = 1_000;
 
 async function loadHead(store: Store, incidentId: number): Promise<IncidentRecordHead | null> {
   const incident = await store.incidents.get(incidentId);

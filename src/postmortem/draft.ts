@@ -5,16 +5,15 @@ import type { IncidentRecordHead } from '../core/record.ts';
 import {
   describeZone,
   fieldsOfWallClockMillis,
-  formatLocalDate,
-  formatLocalDateTime,
-  formatLocalDateTimeWithOffset,
-  formatLocalTime,
+  formatDateFields,
   formatOffset,
+  formatTimeFields,
   instantsOfLocal,
   offsetMillisAt,
   offsetMinutesAt,
   toLocal,
   wallClockMillis,
+  type LocalDateTime,
   type Zone,
 } from '../core/zone.ts';
 
@@ -45,6 +44,8 @@ export interface DraftClock {
    * null: in a fall-back night 02:45, 02:10, 02:30 would otherwise look out of order.
    */
   offsetShownAt(at: Date): string | null;
+  /** `2026-03-01`: the local day. */
+  date(at: Date): string;
   /** `2026-03-01 23:40`, `2026-10-25 02:10 (+01:00)`. */
   dateTime(at: Date): string;
   /** `23:40`, `02:10 (+01:00)`. */
@@ -53,11 +54,36 @@ export interface DraftClock {
   dateTimeJson(at: Date): string;
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * The wall clock in the zone, asking Intl once per minute of the timeline rather than once per
+ * time shown: a 100,000-entry export would otherwise spend seconds in formatToParts. A minute whose
+ * two ends have different offsets (a switch inside it, pre-1900 local mean time) is not cached.
+ */
+function localClock(zone: Zone): (at: Date) => LocalDateTime {
+  if (zone.fixedOffsetMinutes !== null) return (at) => toLocal(at, zone);
+  const offsetOfMinute = new Map<number, number | null>();
+  return (at) => {
+    const ms = at.getTime();
+    const minute = Math.floor(ms / MINUTE_MS);
+    let offset = offsetOfMinute.get(minute);
+    if (offset === undefined) {
+      const first = offsetMillisAt(zone, minute * MINUTE_MS);
+      offset = first === offsetMillisAt(zone, minute * MINUTE_MS + MINUTE_MS - 1) ? first : null;
+      if (offsetOfMinute.size > 100_000) offsetOfMinute.clear();
+      offsetOfMinute.set(minute, offset);
+    }
+    return offset === null ? toLocal(at, zone) : fieldsOfWallClockMillis(Math.floor(ms / 1000) * 1000 + offset);
+  };
+}
+
 export function draftClock(zone: Zone): DraftClock {
+  const local = localClock(zone);
   // One check per local day, not per time shown: each asks Intl a handful of times.
   const switchDays = new Map<string, boolean>();
   const offsetShownAt = (at: Date) => {
-    const date = formatLocalDate(at, zone);
+    const date = formatDateFields(local(at));
     let switches = switchDays.get(date);
     if (switches === undefined) {
       switches = offsetChangesOnDayOf(at, zone);
@@ -69,13 +95,21 @@ export function draftClock(zone: Zone): DraftClock {
     const offset = offsetShownAt(at);
     return offset ? `${text} (${offset})` : text;
   };
+  const dateTime = (at: Date) => {
+    const l = local(at);
+    return `${formatDateFields(l)} ${formatTimeFields(l)}`;
+  };
   return {
     zone,
     zoneName: describeZone(zone),
     offsetShownAt,
-    dateTime: (at) => withOffset(formatLocalDateTime(at, zone), at),
-    time: (at) => withOffset(formatLocalTime(at, zone), at),
-    dateTimeJson: (at) => (offsetShownAt(at) ? formatLocalDateTimeWithOffset(at, zone) : formatLocalDateTime(at, zone)),
+    date: (at) => formatDateFields(local(at)),
+    dateTime: (at) => withOffset(dateTime(at), at),
+    time: (at) => withOffset(formatTimeFields(local(at)), at),
+    dateTimeJson: (at) => {
+      const offset = offsetShownAt(at);
+      return offset ? `${dateTime(at)} ${offset}` : dateTime(at);
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import { formatDuration } from '../core/duration.ts';
 import { ROLES, type TimelineEntry } from '../core/model.ts';
 import type { IncidentRecord, IncidentRecordHead, StatusDelivery } from '../core/record.ts';
-import { formatLocalDate } from '../core/zone.ts';
 import {
   dayHeading,
   draftClock,
@@ -45,7 +44,7 @@ function byWhom(entry: TimelineEntry): string {
   return entry.addedBy ? `${entry.author} (added by ${entry.addedBy})` : entry.author;
 }
 
-function shownText(entry: DraftEntry | (TimelineEntry & { edited: boolean })): string {
+function shownText(entry: DraftEntry): string {
   return entry.edited ? `${entry.text} (edited)` : entry.text;
 }
 
@@ -57,8 +56,9 @@ export function markdownDraft(head: IncidentRecordHead, generatedAt: Date): Draf
     before: (facts) => beforeTimeline(head, facts, clock, generatedAt),
     entry(entry) {
       if (!isOnTimeline(entry)) return '';
-      const row = mdRow([clock.time(entry.occurredAt), entry.kind, shownText({ ...entry, edited: edited.has(entry.id) }), byWhom(entry)]);
-      const date = formatLocalDate(entry.occurredAt, clock.zone);
+      const text = edited.has(entry.id) ? `${entry.text} (edited)` : entry.text;
+      const row = mdRow([clock.time(entry.occurredAt), entry.kind, text, byWhom(entry)]);
+      const date = clock.date(entry.occurredAt);
       if (date === day) return `${row}\n`;
       const opening = day === null ? '' : '\n';
       day = date;
