@@ -7,7 +7,6 @@ import { parseIncidentRef } from './core/incidents.ts';
 import { incidentRef } from './core/model.ts';
 import { openIncidentRecord } from './core/record.ts';
 import { createLogger } from './logging.ts';
-import { startFirebell } from './main.ts';
 import { StartupError } from './startup-error.ts';
 import { POSTMORTEM_FORMATS, streamPostmortem, type PostmortemFormat } from './postmortem/export.ts';
 import { writeChunks, writeFileAtomically } from './postmortem/sink.ts';
@@ -48,6 +47,9 @@ async function run(): Promise<number> {
   const config = requireConfig();
   const log = logger(config);
   const interactive = Boolean(process.stdin.isTTY);
+  // Loaded here, not at the top: export and migrate need none of the bot, and a large export's
+  // peak memory is counted from what is loaded.
+  const { startFirebell } = await import('./main.ts');
   const bot = await startFirebell(config, {
     clock: systemClock,
     log,
