@@ -90,14 +90,3 @@ export async function openIncidentRecord(store: Store, incidentId: number, pageS
     },
   };
 }
-
-/** A record already in memory, as pages: one renderer serves both. */
-export function recordPages(record: IncidentRecord): IncidentRecordPages {
-  const { entries, ...head } = record;
-  return {
-    head,
-    async *entryPages() {
-      yield entries;
-    },
-  };
-}

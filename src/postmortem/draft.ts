@@ -306,7 +306,9 @@ export function statusPhases(head: IncidentRecordHead, generatedAt: Date): Statu
   const last = phases.at(-1)!;
   if (last.state !== 'resolved') last.to = end < last.from ? last.from : end;
   // An update posted the moment the incident started (or before it) leaves an empty phase: not one.
-  return phases.filter((p) => phases.length === 1 || p.to === null || p.to > p.from);
+  // (A start typed in the future leaves only empty phases: the last one stands.)
+  const kept = phases.filter((p) => p.to === null || p.to > p.from);
+  return kept.length > 0 ? kept : [phases.at(-1)!];
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

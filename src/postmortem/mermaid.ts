@@ -1,4 +1,4 @@
-import { formatDateFields, formatTimeFields, toLocal } from '../core/zone.ts';
+import { formatDateFields, formatTimeFields, toLocal, wallClockMillis } from '../core/zone.ts';
 import type { DraftClock, StatusPhase } from './draft.ts';
 
 /**
@@ -24,7 +24,9 @@ export function mermaidGantt(ref: string, phases: readonly StatusPhase[], clock:
   ];
   phases.forEach((p, i) => {
     const name = p.state[0]!.toUpperCase() + p.state.slice(1);
-    if (p.to) lines.push(`    ${name} :phase${i + 1}, ${wallClock(p.from)}, ${wallClock(p.to)}`);
+    // In a fall-back night the wall clock goes backwards: an end before its start would not draw.
+    const to = p.to && wallClockMillis(toLocal(p.to, clock.zone)) < wallClockMillis(toLocal(p.from, clock.zone)) ? p.from : p.to;
+    if (to) lines.push(`    ${name} :phase${i + 1}, ${wallClock(p.from)}, ${wallClock(to)}`);
     else lines.push(`    ${name} :milestone, phase${i + 1}, ${wallClock(p.from)}, 0m`);
   });
   lines.push('```');
