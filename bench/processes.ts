@@ -77,10 +77,15 @@ export async function timeFirebellToReady(env: Record<string, string>): Promise<
 
 /** Runs the firebell binary to completion; wall time and peak RSS (bytes), stdout discarded. */
 export async function runFirebellMeasured(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssBytes: number; stdoutBytes: number }> {
+  return runNodeMeasured(FIREBELL_BIN, args, env);
+}
+
+/** Runs a node script, its stdout counted and dropped; its time and peak RSS. */
+export async function runNodeMeasured(script: string, args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssBytes: number; stdoutBytes: number }> {
   const dir = await tempDir('rss');
   const rssFile = join(dir.path, 'peak-rss');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', join(ROOT, 'bench', 'peak-rss.cjs'), FIREBELL_BIN, ...args], {
+  const child = spawn(process.execPath, ['--require', join(ROOT, 'bench', 'peak-rss.cjs'), script, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', HTTP_PORT: '0', BENCH_PEAK_RSS_FILE: rssFile, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -88,7 +93,7 @@ export async function runFirebellMeasured(args: string[], env: Record<string, st
   child.stdout!.on('data', (d: Buffer) => (stdoutBytes += d.length));
   const code = await exited(child);
   const ms = performance.now() - started;
-  if (code !== 0) throw new Error(`firebell ${args.join(' ')} exited ${code}`);
+  if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited ${code}`);
   const peakRssBytes = Number(await readFile(rssFile, 'utf8')) * 1024;
   await dir.remove();
   return { ms, peakRssBytes, stdoutBytes };

@@ -1,14 +1,15 @@
 import { userInfo } from 'node:os';
 import { describeConfigProblems, loadConfig, type Config } from './config.ts';
 import { askControlChannel, type ControlRequest, type ControlResponse } from './control/channel.ts';
-import { exportIncident, exportRequest } from './control/requests.ts';
+import { exportRequest } from './control/requests.ts';
 import { systemClock } from './core/clock.ts';
 import { parseIncidentRef } from './core/incidents.ts';
-import { loadIncidentRecord } from './core/record.ts';
+import { incidentRef } from './core/model.ts';
+import { openIncidentRecord } from './core/record.ts';
 import { createLogger } from './logging.ts';
-import { startFirebell } from './main.ts';
 import { StartupError } from './startup-error.ts';
-import { POSTMORTEM_FORMATS, type PostmortemFormat } from './postmortem/export.ts';
+import { POSTMORTEM_FORMATS, streamPostmortem, type PostmortemFormat } from './postmortem/export.ts';
+import { writeChunks, writeFileAtomically } from './postmortem/sink.ts';
 import { describeHolder, lockDataDir, type LockHolder } from './store/data-dir-lock.ts';
 import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
 import { ensureTemplate } from './store/pglite-template.ts';
@@ -17,7 +18,8 @@ import { sqlStore } from './store/sql-store.ts';
 
 const USAGE = `usage: firebell [run]                          start the bot (the shell when no chat is configured)
        firebell migrate                        apply database migrations and exit
-       firebell export INC-n [--format md|json] print an incident's postmortem draft
+       firebell export INC-n [--format md|json] [--out FILE]
+                                               print an incident's postmortem draft, or write it to FILE
        firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
 
@@ -45,6 +47,9 @@ async function run(): Promise<number> {
   const config = requireConfig();
   const log = logger(config);
   const interactive = Boolean(process.stdin.isTTY);
+  // Loaded here, not at the top: export and migrate need none of the bot, and a large export's
+  // peak memory is counted from what is loaded.
+  const { startFirebell } = await import('./main.ts');
   const bot = await startFirebell(config, {
     clock: systemClock,
     log,
@@ -93,33 +98,60 @@ async function runMigrate(): Promise<number> {
   return 0;
 }
 
-async function runExport(args: string[]): Promise<number> {
+interface ExportArgs {
+  id: number;
+  format: PostmortemFormat;
+  out: string | null;
+}
+
+/** `INC-n [--format md|json] [--out FILE]`, flags in any order, `--flag value` or `--flag=value`. */
+function parseExportArgs(args: string[]): ExportArgs {
   const [ref, ...rest] = args;
   const id = ref ? parseIncidentRef(ref) : null;
   if (id === null) throw new CliError(`firebell export: name an incident, e.g. INC-3\n${USAGE}`, 2);
-  let format: PostmortemFormat = 'md';
-  if (rest.length > 0) {
-    const value = rest[0] === '--format' ? rest[1] : /^--format=(.*)$/.exec(rest[0] ?? '')?.[1];
-    if (!POSTMORTEM_FORMATS.includes(value as PostmortemFormat)) {
-      throw new CliError(`firebell export: --format is md or json\n${USAGE}`, 2);
-    }
-    format = value as PostmortemFormat;
+  const parsed: ExportArgs = { id, format: 'md', out: null };
+  for (let i = 0; i < rest.length; i++) {
+    const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = inline ?? rest[++i];
+    if (flag === '--format') {
+      if (!POSTMORTEM_FORMATS.includes(value as PostmortemFormat)) throw new CliError(`firebell export: --format is md or json\n${USAGE}`, 2);
+      parsed.format = value as PostmortemFormat;
+    } else if (flag === '--out') {
+      if (!value) throw new CliError(`firebell export: --out needs a file name\n${USAGE}`, 2);
+      parsed.out = value;
+    } else throw new CliError(`firebell export: unknown option "${rest[i]}"\n${USAGE}`, 2);
   }
+  return parsed;
+}
+
+/**
+ * Writes the draft as it is read, a page of the timeline at a time, to stdout or atomically to
+ * --out: an incident of 100,000 entries is never one string in memory.
+ */
+async function runExport(args: string[]): Promise<number> {
+  const { id, format, out } = parseExportArgs(args);
   const config = requireConfig();
+  const write = (chunks: AsyncIterable<string> | string) => (out ? writeFileAtomically(out, chunks) : writeChunks(typeof chunks === 'string' ? [chunks] : chunks, process.stdout));
   const done = await withDataDir(config, 'export', async () => {
     const db = await openDatabase(config, logger(config));
     try {
-      const draft = await exportIncident({ load: (n) => loadIncidentRecord(sqlStore(db), n), now: () => systemClock.now() }, id, format);
-      return draft.ok ? { ok: true as const, content: draft.value } : { ok: false as const, error: draft.error.message };
+      const record = await openIncidentRecord(sqlStore(db), id);
+      if (!record) return { ok: false as const, error: `${incidentRef(id)} does not exist` };
+      await write(streamPostmortem(record, format, systemClock.now()));
+      return { ok: true as const };
     } finally {
       await db.close();
     }
   });
+  if (done.ok) {
+    if (!done.value.ok) throw new CliError(`firebell export: ${done.value.error}`, 1);
+    return 0;
+  }
   // The bot holds the data directory: it reads its own database for us.
-  const answer = done.ok ? done.value : await askHolder(config.DATA_DIR, done.holder, exportRequest(id, format));
+  const answer = await askHolder(config.DATA_DIR, done.holder, exportRequest(id, format));
   if (!answer.ok) throw new CliError(`firebell export: ${answer.error}`, 1);
   if (typeof answer.content !== 'string') throw new CliError('firebell export: the running bot answered without a draft', 1);
-  process.stdout.write(answer.content);
+  await write(answer.content);
   return 0;
 }
 

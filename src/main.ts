@@ -16,7 +16,7 @@ import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
 import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
-import { loadIncidentRecord } from './core/record.ts';
+import { loadIncidentRecord, openIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
@@ -124,7 +124,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];
+  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, open: (id) => openIncidentRecord(sqlStore(db), id), now: () => clock.now(), log })];
   let outbox: NoticeOutbox | null = null;
   const work = new UnitOfWork({ db, consumers: () => consumers, now: () => clock.now(), kept: () => outbox?.wake() });
 

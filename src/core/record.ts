@@ -1,6 +1,33 @@
 import type { Store } from '../store/store.ts';
 import type { Followup, Incident, RoleAssignment, StatusUpdate, TimelineEntry, TimelineRevision } from './model.ts';
 
+/**
+ * What one status-page target did with one public update. Filled in once status deliveries are
+ * recorded (issue 20); until then a record has none and the draft says so.
+ */
+export interface StatusDelivery {
+  statusUpdateId: number;
+  target: string;
+  state: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/**
+ * A warning that came before the incident: promoted into it, or sharing its labels. Filled in once
+ * warnings are recorded (issue 19). It is the "ignored fuel light" evidence (DESIGN §1, lesson 3).
+ */
+export interface PrecedingWarning {
+  name: string;
+  linkedBy: 'promote' | 'labels';
+  firstFiredAt: Date;
+  fireCount: number;
+  nagCount: number;
+  ackedBy: string | null;
+  ackedAt: Date | null;
+}
+
 /** Everything recorded about one incident: what `show` summarises and the postmortem renders. */
 export interface IncidentRecord {
   incident: Incident;
@@ -10,17 +37,56 @@ export interface IncidentRecord {
   roles: RoleAssignment[];
   statusUpdates: StatusUpdate[];
   followups: Followup[];
+  /** Absent where deliveries are not recorded yet. */
+  deliveries?: StatusDelivery[];
+  /** Absent where warnings are not recorded yet. */
+  warnings?: PrecedingWarning[];
 }
 
-export async function loadIncidentRecord(store: Store, incidentId: number): Promise<IncidentRecord | null> {
+/** The record less its timeline: small, whatever the incident's size. */
+export type IncidentRecordHead = Omit<IncidentRecord, 'entries'>;
+
+/**
+ * A record whose timeline is read a page at a time, in time order, each time it is iterated: an
+ * export of 100,000 entries never holds them all.
+ */
+export interface IncidentRecordPages {
+  head: IncidentRecordHead;
+  entryPages(): AsyncIterable<TimelineEntry[]>;
+}
+
+const PAGE_SIZE = 1_000;
+
+async function loadHead(store: Store, incidentId: number): Promise<IncidentRecordHead | null> {
   const incident = await store.incidents.get(incidentId);
   if (!incident) return null;
-  const [entries, revisions, roles, statusUpdates, followups] = await Promise.all([
-    store.timeline.list(incidentId),
+  const [revisions, roles, statusUpdates, followups] = await Promise.all([
     store.timeline.revisions(incidentId),
     store.roles.list(incidentId),
     store.statusUpdates.list(incidentId),
     store.followups.list(incidentId),
   ]);
-  return { incident, entries, revisions, roles, statusUpdates, followups };
+  return { incident, revisions, roles, statusUpdates, followups };
+}
+
+export async function loadIncidentRecord(store: Store, incidentId: number): Promise<IncidentRecord | null> {
+  const [head, entries] = await Promise.all([loadHead(store, incidentId), store.timeline.list(incidentId)]);
+  return head ? { ...head, entries } : null;
+}
+
+export async function openIncidentRecord(store: Store, incidentId: number, pageSize = PAGE_SIZE): Promise<IncidentRecordPages | null> {
+  const head = await loadHead(store, incidentId);
+  if (!head) return null;
+  return {
+    head,
+    async *entryPages() {
+      let after: TimelineEntry | null = null;
+      for (;;) {
+        const page = await store.timeline.page(incidentId, after, pageSize);
+        if (page.length > 0) yield page;
+        if (page.length < pageSize) return;
+        after = page.at(-1)!;
+      }
+    },
+  };
 }

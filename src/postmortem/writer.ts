@@ -1,24 +1,12 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { incidentRef } from '../core/model.ts';
 import type { Notice } from '../core/notices.ts';
-import type { IncidentRecord } from '../core/record.ts';
+import type { IncidentRecordPages } from '../core/record.ts';
 import type { NoticeConsumer } from '../chat/types.ts';
-import { renderPostmortem } from './markdown.ts';
-
-/** Writes a file so that a reader sees the old one or the new one, never half of either. */
-async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(content);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-}
+import { streamPostmortem } from './export.ts';
+import { writeFileAtomically } from './sink.ts';
 
 export function postmortemPath(dataDir: string, incidentId: number): string {
   return join(dataDir, 'postmortems', `${incidentRef(incidentId)}.md`);
@@ -26,7 +14,8 @@ export function postmortemPath(dataDir: string, incidentId: number): string {
 
 export interface PostmortemWriterDeps {
   dataDir: string;
-  load(incidentId: number): Promise<IncidentRecord | null>;
+  /** The record with its timeline read a page at a time: a draft of any size is written as it is read. */
+  open(incidentId: number): Promise<IncidentRecordPages | null>;
   now(): Date;
   log: Logger;
 }
@@ -50,11 +39,11 @@ export function postmortemWriter(deps: PostmortemWriterDeps): NoticeConsumer {
     async deliver(notice) {
       const id = draftToWrite(notice);
       if (id === null) return;
-      const record = await deps.load(id);
+      const record = await deps.open(id);
       if (!record) return;
       await mkdir(join(deps.dataDir, 'postmortems'), { recursive: true });
       const path = postmortemPath(deps.dataDir, id);
-      await writeFileAtomic(path, renderPostmortem(record, deps.now()));
+      await writeFileAtomically(path, streamPostmortem(record, 'md', deps.now()));
       deps.log.info({ incident: incidentRef(id), path }, 'postmortem draft written');
     },
   };

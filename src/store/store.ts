@@ -51,6 +51,12 @@ export interface IncidentRepository {
 
 export type NewTimelineEntry = Omit<TimelineEntry, 'id' | 'deletedAt' | 'deletedBy' | 'deletedById'> & { sourceEventId: string };
 
+/** Where an entry stands in time order: ties on occurredAt are broken by id. */
+export interface TimelinePosition {
+  occurredAt: Date;
+  id: number;
+}
+
 export interface TimelineRepository {
   insert(entry: NewTimelineEntry): Promise<TimelineEntry>;
   get(id: number): Promise<TimelineEntry | null>;
@@ -60,6 +66,11 @@ export interface TimelineRepository {
   latestOccurredAt(incidentId: number): Promise<Date | null>;
   /** Every entry, deleted ones included, in time order. */
   list(incidentId: number): Promise<TimelineEntry[]>;
+  /**
+   * Up to `limit` entries, deleted ones included, in time order, after the entry `after` names:
+   * an incident's timeline read a page at a time, so an export need not hold it all.
+   */
+  page(incidentId: number, after: TimelinePosition | null, limit: number): Promise<TimelineEntry[]>;
   revise(revision: TimelineRevision): Promise<void>;
   revisions(incidentId: number): Promise<TimelineRevision[]>;
 }

@@ -37,16 +37,17 @@ describe.each(backends)('edit and delete on $name', (backend) => {
   test('the postmortem marks an edited entry and lists the edit among its corrections', async () => {
     await bot.say('edit #2 Paged the database team');
     const draft = await bot.say('postmortem');
-    expect(draft).toContain('| 23:02 | #2 | note | dana | Paged the database team (edited) |');
-    expect(draft).toContain('## Timeline corrections');
-    expect(draft).toContain('| 2026-03-01 23:20 | dana | #2 | edited | Paged the databse team | Paged the database team |');
+    expect(draft).toContain('| 23:02 | note | Paged the database team (edited) | dana |');
+    expect(draft).toContain('## Corrections');
+    expect(draft).toContain('| 2026-03-01 23:20 | dana | #2, note of 2026-03-01 23:02 | edited | Paged the databse team | Paged the database team |');
   });
 
   test('a deleted entry leaves the postmortem timeline but is listed among its corrections', async () => {
     expect(await bot.say('delete #3')).toBe('Entry #3 of INC-1 deleted (it was: Rolled back release 4812)');
     const draft = await bot.say('postmortem');
-    expect(draft).not.toContain('| 23:05 | #3 |');
-    expect(draft).toContain('| 2026-03-01 23:20 | dana | #3 | deleted | Rolled back release 4812 | — |');
+    expect(draft).not.toContain('| 23:05 | action |');
+    expect(draft).not.toContain('| 23:05 | note |');
+    expect(draft).toContain('| 2026-03-01 23:20 | dana | #3, note of 2026-03-01 23:05 | deleted | Rolled back release 4812 | — |');
   });
 
   test('a deleted entry is kept in the record, marked with who deleted it', async () => {
@@ -88,7 +89,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
     await bot.say('close');
     await bot.say('edit #2 Paged the database team');
     const draft = await bot.draft(1);
-    expect(draft).toContain('| 23:02 | #2 | note | dana | Paged the database team (edited) |');
+    expect(draft).toContain('| 23:02 | note | Paged the database team (edited) | dana |');
   });
 
   describe('a status entry', () => {
@@ -100,18 +101,18 @@ describe.each(backends)('edit and delete on $name', (backend) => {
       bot.clock.set('2026-03-01T23:20:00Z');
     });
 
-    const publicTable = (draft: string) => draft.slice(draft.indexOf('## Public status updates'), draft.indexOf('## Action items'));
+    const publicTable = (draft: string) => draft.slice(draft.indexOf('## Public communications'), draft.indexOf('## Warnings before the incident'));
 
     test('edited, it says the new public message, and the postmortem\'s status table says it too', async () => {
       expect(await bot.say('edit #5 Fix deployed, watching error rates', { as: 'sam' })).toBe(
         'Entry #5 of INC-1 now reads: Status monitoring: Fix deployed, watching error rates',
       );
       const draft = await bot.say('postmortem');
-      expect(draft).toContain('| 23:18 | #5 | status | dana | Status monitoring: Fix deployed, watching error rates (edited) |');
+      expect(draft).toContain('| 23:18 | status | Status monitoring: Fix deployed, watching error rates (edited) | dana |');
       expect(publicTable(draft)).toContain('| 2026-03-01 23:18 | monitoring | Fix deployed, watching error rates | dana |');
       expect(publicTable(draft)).not.toContain('watchng');
       expect(draft).toContain(
-        '| 2026-03-01 23:20 | sam | #5 | edited | Status monitoring: Fix deployed, watchng error rates | Status monitoring: Fix deployed, watching error rates |',
+        '| 2026-03-01 23:20 | sam | #5, status of 2026-03-01 23:18 | edited | Status monitoring: Fix deployed, watchng error rates | Status monitoring: Fix deployed, watching error rates |',
       );
       expect(await bot.say('show')).toContain('Last public update (monitoring, 2026-03-01 23:18): Fix deployed, watching error rates');
     });
@@ -140,7 +141,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
       const draft = await bot.say('postmortem');
       expect(publicTable(draft)).toContain('| 2026-03-01 23:15 | identified | Bad deploy; rolling back | dana |');
       expect(publicTable(draft)).not.toContain('monitoring');
-      expect(draft).toContain('| 2026-03-01 23:20 | sam | #5 | deleted | Status monitoring: Fix deployed, watchng error rates | — |');
+      expect(draft).toContain('| 2026-03-01 23:20 | sam | #5, status of 2026-03-01 23:18 | deleted | Status monitoring: Fix deployed, watchng error rates | — |');
       expect(await bot.say('show')).toMatch(/^INC-1 · SEV3 · identified · /);
     });
 

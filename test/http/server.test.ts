@@ -117,7 +117,7 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
     expect(res.type).toBe('text/markdown; charset=utf-8');
     expect(res.body).toBe(renderPostmortem(await bot.record(1), bot.clock.now()));
     expect(res.body.split('\n')[0]).toBe('# INC-1: Checkout API returning 502s');
-    expect(res.body).toContain('| 23:52 | #2 | note | dana | Rolled back release 4812 |');
+    expect(res.body).toContain('| 23:52 | note | Rolled back release 4812 | dana |');
   });
 
   test('GET /postmortems/INC-1.json serves the draft as JSON', async () => {

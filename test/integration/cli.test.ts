@@ -7,6 +7,8 @@ import { startTestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { RunningFirebell, runFirebell, spawnFirebell } from '../support/cli.ts';
 
+const withoutGeneratedAt = (json: string) => ({ ...(JSON.parse(json) as Record<string, unknown>), generatedAt: null });
+
 // The real binary, as a newcomer runs it: no configuration but a data directory.
 describe('the firebell binary on the embedded default', () => {
   let dataDir: string;
@@ -39,11 +41,26 @@ describe('the firebell binary on the embedded default', () => {
     // The same draft, but for the moment it was generated.
     const withoutNotice = (md: string) => md.split('\n').filter((l) => !l.startsWith('> **Draft**'));
     expect(withoutNotice(exported.stdout)).toEqual(withoutNotice(saved));
-    expect(exported.stdout).toContain('| 23:52 | #3 | note | ');
+    expect(exported.stdout).toContain('| 23:52 | note | ');
     expect(exported.stdout).toContain('### 2026-03-02 (Monday)');
 
     const json = await runFirebell(['export', 'INC-1', '--format', 'json'], { DATA_DIR: dataDir });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ref: 'INC-1', timeZone: 'Europe/Berlin', durationSeconds: 55 * 60 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, ref: 'INC-1', timeZone: 'Europe/Berlin', durationSeconds: 55 * 60 });
+
+    // --out writes the same draft to a file and prints nothing; flags come in either order.
+    const out = join(dataDir, 'INC-1.json');
+    const toFile = await runFirebell(['export', 'INC-1', '--out', out, '--format=json'], { DATA_DIR: dataDir });
+    expect([toFile.code, toFile.stdout, toFile.stderr]).toEqual([0, '', '']);
+    expect(withoutGeneratedAt(await readFile(out, 'utf8'))).toEqual(withoutGeneratedAt(json.stdout));
+  });
+
+  test('export with an unknown option or no file after --out exits 2 with the usage, writing nothing', async () => {
+    for (const args of [['export', 'INC-1', '--bogus'], ['export', 'INC-1', '--out']]) {
+      const r = await runFirebell(args, { DATA_DIR: dataDir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('usage: firebell');
+    }
   });
 
   test('export of an unknown incident says so on stderr and exits 1', async () => {
@@ -87,7 +104,7 @@ describe('the firebell binary on the embedded default', () => {
 
     const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain('| 10:05 | #2 | note | ');
+    expect(exported.stdout).toContain('| 10:05 | note | ');
     expect(exported.stdout).toContain('Freed 20 GB of WAL archives');
   });
 
@@ -109,7 +126,7 @@ describe('the firebell binary on the embedded default', () => {
     expect(restart.stdout).toContain('INC-1 opened: Replayed from the journal · SEV3 · started 2026-03-01 09:00 UTC');
 
     const exported = await runFirebell(['export', 'INC-1'], { DATA_DIR: dataDir });
-    expect(exported.stdout).toContain('| 09:00 | #1 | opened | sam | Incident opened: Replayed from the journal (SEV3) |');
+    expect(exported.stdout).toContain('| 09:00 | opened | Incident opened: Replayed from the journal (SEV3) | sam |');
     // Replayed once only: a second start finds nothing left to do.
     const again = await runFirebell([], { DATA_DIR: dataDir }, 'list\n');
     expect(again.stdout.trim().split('\n')).toHaveLength(1);
@@ -128,8 +145,8 @@ describe('the firebell binary on the embedded default', () => {
     await bot.stop();
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(3000 * 40);
-    expect(r.stdout).toContain('| entry number 3000 |');
-    expect(r.stdout.trimEnd().endsWith('_None yet: what would stop this from happening again?_')).toBe(true);
+    expect(r.stdout).toContain('| entry number 3000 | dana |');
+    expect(r.stdout.trimEnd().endsWith('No entry was edited or deleted.')).toBe(true);
   });
 
   test.each(['SIGTERM', 'SIGINT'] as const)('%s stops reading: piped commands not yet started are not run, and every one answered is kept', async (signal) => {

@@ -48,7 +48,7 @@ describe.each(backends)('the firebell binary with an unreadable journal line on 
 
     const exported = await runFirebell(['export', 'INC-1'], env);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain('| 09:00 | #1 | opened | sam | Incident opened: Disk full on db-3 (SEV3) |');
-    expect(exported.stdout).toContain('| 09:05 | #2 | note | sam | Freed 20 GB of WAL archives |');
+    expect(exported.stdout).toContain('| 09:00 | opened | Incident opened: Disk full on db-3 (SEV3) | sam |');
+    expect(exported.stdout).toContain('| 09:05 | note | Freed 20 GB of WAL archives | sam |');
   });
 });

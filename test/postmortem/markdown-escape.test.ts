@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mdCell, mdTable, mdText } from '../../src/postmortem/markdown-escape.ts';
+import { mdCell, mdCellEscaped, mdTable, mdText } from '../../src/postmortem/markdown-escape.ts';
 import { attribute, elementsOf, renderers, tableRows, visibleText } from './rendered-html.ts';
 
 /** Each table row's cells as a reader sees them. */
@@ -181,4 +181,17 @@ describe.each(renderers)('a table built with mdTable, rendered by $name', ({ ren
       }
     },
   );
+});
+
+describe('the plain-text shortcut of mdCell', () => {
+  test('gives what the full escaping gives, for any text', async () => {
+    const { default: fc } = await import('fast-check');
+    const pieces = fc.constantFrom(...'ab 09.,:/-\\`*_~[]|<>&#()!\t\n\r\u0000\u007f\u2028\ufeff\u00a0', 'http://', 'https://x', 'ftp://', 'www.', 'WWW.', 'HtTp://', 'a://', 'xhttps://');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 12 }).map((p) => p.join('')), (text) => {
+        expect(mdCell(text)).toBe(mdCellEscaped(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });

@@ -10,8 +10,11 @@ import { attribute, elementsOf, renderers, tableRows, visibleText } from './rend
  * (issue 15, item 5). Asserted on the HTML as a browser parses it, never on regexes over it.
  */
 
-/** The elements the draft's own template makes; `a` for the addresses renderers link. */
-const TEMPLATE_ELEMENTS = new Set(['h1', 'h2', 'h3', 'p', 'blockquote', 'strong', 'em', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'a']);
+/**
+ * The elements the draft's own template makes (lists of status phases and rules, our own code
+ * spans, the Mermaid block); `a` for the addresses renderers link.
+ */
+const TEMPLATE_ELEMENTS = new Set(['h1', 'h2', 'h3', 'p', 'blockquote', 'strong', 'em', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'a', 'ul', 'li', 'code', 'pre']);
 /**
  * Where a link may lead: the web, ftp and mail. Renderers link these from plain text by
  * themselves (GFM autolinks `ftp://`, marked links `xmpp:` addresses, linkify `//host`); none runs
@@ -27,6 +30,7 @@ function unsafeParts(html: string): string[] {
     if (!TEMPLATE_ELEMENTS.has(element.tagName)) problems.push(`<${element.tagName}> element`);
     for (const { name, value } of element.attrs) {
       if (/^on/i.test(name)) problems.push(`${name} handler on <${element.tagName}>`);
+      else if (element.tagName === 'code' && name === 'class' && value === 'language-mermaid') continue;
       else if (!(element.tagName === 'a' && name === 'href')) problems.push(`${name} attribute on <${element.tagName}>`);
       // As a browser reads a URL: leading spaces and controls, tabs and newlines anywhere, are ignored.
       const url = value.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, '');
@@ -61,16 +65,21 @@ const at = (iso: string) => new Date(iso);
 const TEXT_FIELDS = [
   'title', 'opener', 'note', 'noteAuthor', 'action', 'actionAuthor', 'wasAction', 'editor', 'deleted', 'deleter',
   'holder', 'status', 'statusAuthor', 'followup', 'owner', 'due', 'otherFollowup',
+  'impact', 'cause', 'target', 'deliveryError', 'warning', 'acker',
 ] as const;
 type Texts = Record<(typeof TEXT_FIELDS)[number], string>;
 
-/** An incident with these texts in every field the draft shows: a role, entries (one edited, one deleted), a status update, action items. */
+/**
+ * An incident with these texts in every field the draft shows: a role, entries (one edited, one
+ * deleted, an impact typed without a time, a backdated cause), a status update and its deliveries,
+ * a warning, action items.
+ */
 function recordWith(zone: string, t: Texts): IncidentRecord {
-  const entry = (id: number, occurredAt: string, kind: 'opened' | 'note' | 'action', author: string, text: string, deleted = false) => ({
+  const entry = (id: number, occurredAt: string, kind: 'opened' | 'note' | 'action' | 'impact' | 'cause', author: string, text: string, deleted = false, recordedAt = occurredAt) => ({
     id,
     incidentId: 1,
     occurredAt: at(occurredAt),
-    recordedAt: at(occurredAt),
+    recordedAt: at(recordedAt),
     author,
     // By role, not by name: generated names may coincide, and people are counted by id.
     authorId: `slack:${kind}-author`,
@@ -102,6 +111,8 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
       entry(2, '2026-03-01T22:50:00Z', 'note', t.noteAuthor, t.note),
       entry(3, '2026-03-01T23:05:00Z', 'action', t.actionAuthor, t.action),
       entry(4, '2026-03-01T23:10:00Z', 'note', t.noteAuthor, t.deleted, true),
+      entry(5, '2026-03-01T23:15:00Z', 'cause', t.actionAuthor, t.cause, false, '2026-03-02T09:00:00Z'),
+      entry(6, '2026-03-02T09:05:00Z', 'impact', t.noteAuthor, t.impact),
     ],
     revisions: [
       { entryId: 3, action: 'edit', previousText: t.wasAction, newText: t.action, changedBy: t.editor, changedById: `slack:${t.editor}`, changedAt: at('2026-03-02T00:00:00Z') },
@@ -109,6 +120,11 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
     ],
     roles: [{ role: 'commander', holder: t.holder, holderId: `slack:${t.holder}`, assignedBy: t.opener, assignedById: `slack:${t.opener}`, assignedAt: at('2026-03-01T22:41:00Z') }],
     statusUpdates: [{ id: 1, incidentId: 1, state: 'investigating', message: t.status, author: t.statusAuthor, authorId: `slack:${t.statusAuthor}`, postedAt: at('2026-03-01T22:45:00Z') }],
+    deliveries: [
+      { statusUpdateId: 1, target: t.target, state: 'dead', attempts: 5, lastError: t.deliveryError, deliveredAt: null },
+      { statusUpdateId: 1, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-03-01T22:45:01Z') },
+    ],
+    warnings: [{ name: t.warning, linkedBy: 'labels', firstFiredAt: at('2026-02-27T10:00:00Z'), fireCount: 9, nagCount: 4, ackedBy: t.acker, ackedAt: at('2026-02-28T10:00:00Z') }],
     followups: [
       { id: 1, incidentId: 1, text: t.followup, owner: t.owner, ownerId: `slack:${t.owner}`, dueOn: t.due, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:30:00Z') },
       { id: 2, incidentId: 1, text: t.otherFollowup, owner: null, ownerId: null, dueOn: null, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:31:00Z') },
@@ -189,6 +205,19 @@ describe.each(renderers)('hostile text rendered by $name', ({ render, renderAsWr
         const plain = render(renderPostmortem(recordWith(zone, plainTexts), generatedAt));
         expect(skeleton(html)).toEqual(skeleton(plain));
         expect(tableRows(html).map((row) => row.length)).toEqual(tableRows(plain).map((row) => row.length));
+      }),
+      { numRuns: runs(150) },
+    );
+  });
+
+  test('any entry text reads exactly as typed in its timeline row of a whole draft, and so do the impact and the status message', () => {
+    fc.assert(
+      fc.property(hostileText, hostileText, hostileText, (note, impact, status) => {
+        const html = renderAsWritten(renderPostmortem(recordWith('UTC', { ...plainTexts, note, impact, status }), generatedAt));
+        const cells = tableRows(html).map((row) => row.map(visibleText));
+        expect(cells).toContainEqual(['22:50', 'note', typedCell(note), 'plain text']);
+        expect(cells).toContainEqual(['—', typedCell(impact), 'plain text']);
+        expect(cells).toContainEqual(['2026-03-01 22:45', 'investigating', typedCell(status), 'plain text', 'plain text: failed, given up after 5 attempts, last error: plain text\nstatic: delivered 2026-03-01 22:45']);
       }),
       { numRuns: runs(150) },
     );

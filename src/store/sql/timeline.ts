@@ -93,6 +93,20 @@ export function timelineRepository(q: Queryable): TimelineRepository {
       );
       return rows.map(toEntry);
     },
+    async page(incidentId, after, limit) {
+      // Keyset paging on the (incident_id, occurred_at, id) index: each page costs the same.
+      const { rows } = after
+        ? await q.query<EntryRow>(
+            `select ${ENTRY_COLUMNS} from timeline_entries
+             where incident_id = $1 and (occurred_at, id) > ($2, $3) order by occurred_at, id limit $4`,
+            [incidentId, after.occurredAt, after.id, limit],
+          )
+        : await q.query<EntryRow>(`select ${ENTRY_COLUMNS} from timeline_entries where incident_id = $1 order by occurred_at, id limit $2`, [
+            incidentId,
+            limit,
+          ]);
+      return rows.map(toEntry);
+    },
     async revise(r: TimelineRevision) {
       await q.query(
         `insert into timeline_revisions (entry_id, action, previous_text, new_text, changed_by, changed_by_id, changed_at)
