@@ -153,9 +153,9 @@ describe.each(backends)('Slack, on $name', (backend) => {
     const draft = fake.file(fileId)!.content!.toString('utf8');
     // Slack's entities are read back to the words typed; the draft escapes them for markdown again.
     expect((await world.bot.record(1)).entries.map((e) => e.text)).toContain('Rolled back & watching <dashboards>');
-    expect(draft).toContain('| 14:05 | #2 | note | Alice A | Rolled back &amp; watching &lt;dashboards&gt; |');
-    expect(draft).toMatch(/14:05.*Alice A.*Rolled back/);
-    expect(draft).toMatch(/14:07.*Bob B.*Replica is 3 days behind/);
+    expect(draft).toContain('| 14:05 | note | Rolled back &amp; watching &lt;dashboards&gt; | Alice A (added by Bob B) |');
+    expect(draft).toMatch(/14:05.*Rolled back.*Alice A/);
+    expect(draft).toMatch(/14:07.*Replica is 3 days behind.*Bob B/);
     const shared = fake.messagesIn(channel.id).find((m) => m.subtype === 'file_share')!;
     expect(shared.text).toMatch(/^Postmortem draft for INC-1: <http:\/\/127\.0\.0\.1:\d+\/postmortems\/INC-1\.md\?token=[^|]+\|INC-1\.md>$/);
 
