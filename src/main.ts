@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
 import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
 import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
+import { gatherHealth } from './app/health.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
@@ -144,13 +145,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
     const routes: HttpRoute[] = [
-      healthRoute(async () => {
-        const reachable = await db.query('select 1').then(
-          () => true,
-          () => false,
-        );
-        return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
-      }),
+      healthRoute(() => gatherHealth({ db, executor, journal, clock, stopping: () => stopping !== null })),
       postmortemRoute({
         loadRecord: load,
         readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
@@ -186,13 +181,24 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   control?.serve(controlHandlers({ load, now: () => clock.now() }));
 
   let stopping: Promise<void> | null = null;
+  /**
+   * New commands are refused first (one line each) while /healthz says `draining`; the commands
+   * already taken finish, the outbox delivers what it can within its grace, and only then do the
+   * adapters leave their chats, so the last notices still reach them.
+   */
   async function stopInOrder(): Promise<void> {
-    for (const a of adapters) await a.stop();
-    if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
-    await control?.close();
+    router.stopTaking();
     executor.stop();
     await executor.idle();
     await outbox!.stop();
+    for (const a of adapters) await a.stop();
+    if (server?.listening) {
+      const closed = new Promise<void>((done) => server!.close(() => done()));
+      // Idle keep-alive connections would hold close() open until they time out.
+      server.closeIdleConnections();
+      await closed;
+    }
+    await control?.close();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
     await journal.close();

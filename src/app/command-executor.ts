@@ -161,6 +161,8 @@ export class CommandExecutor {
   private retrying: Promise<boolean> | null = null;
   private retryAttempt = 0;
   private readonly maxBatch: number;
+  /** Commands taken but without a final outcome yet (queued, running, or waiting for the database). */
+  private readonly unsettled = new Set<Job>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.maxBatch = deps.maxBatch ?? 64;
@@ -172,9 +174,25 @@ export class CommandExecutor {
     return this.backlog.length > 0;
   }
 
+  /** Commands answered "queued", waiting in the journal for the database. */
+  get waitingForDatabase(): number {
+    return this.backlog.length;
+  }
+
+  /** How many commands are taken but not yet recorded (or refused), and when the oldest of them arrived. */
+  pending(): { count: number; oldestReceivedAt: Date | null } {
+    let oldest: Date | null = null;
+    for (const job of this.unsettled) {
+      const at = job.command.invocation.receivedAt;
+      if (oldest === null || at < oldest) oldest = at;
+    }
+    return { count: this.unsettled.size, oldestReceivedAt: oldest };
+  }
+
   submit(command: Command): Promise<Reply> {
     return new Promise((resolve) => {
       const job: Job = { command, seq: null, journaled: null, answered: 'no', settle: (o) => resolve(o.reply) };
+      this.unsettled.add(job);
       // Written now, so the fsync overlaps the command's own transaction.
       if (this.deps.journalMode === 'every-command') this.writeToJournal([job]);
       this.enqueue(job);
@@ -184,7 +202,9 @@ export class CommandExecutor {
   /** Queues commands found unsettled in the journal at start-up; their replies arrive late. */
   replay(records: { seq: number; command: Command }[]): void {
     for (const r of records) {
-      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), answered: 'replayed', settle: () => undefined });
+      const job: Job = { command: r.command, seq: r.seq, journaled: Promise.resolve(), answered: 'replayed', settle: () => undefined };
+      this.unsettled.add(job);
+      this.enqueue(job);
     }
   }
 
@@ -421,7 +441,10 @@ export class CommandExecutor {
       ),
     );
     this.deps.journal?.settle(jobs.map((j) => j.seq).filter((s): s is number => s !== null));
-    jobs.forEach((j, i) => j.settle(outcomes[i]!));
+    jobs.forEach((j, i) => {
+      this.unsettled.delete(j);
+      j.settle(outcomes[i]!);
+    });
   }
 
   private async goOffline(jobs: Job[], err: unknown): Promise<void> {
@@ -441,6 +464,7 @@ export class CommandExecutor {
         await job.journaled;
       } catch (err) {
         this.deps.log.error({ err, eventId: job.command.invocation.eventId }, 'journal write failed');
+        this.unsettled.delete(job);
         job.settle({ reply: reply.error('the database is unreachable and the local journal could not take your command either: it was not recorded'), duplicate: false });
         continue;
       }

@@ -20,6 +20,8 @@ const USAGE = reply.ok([
   ' lists the verbs.',
 ]);
 
+const STOPPING = reply.error('firebell is stopping, so this command was not taken: send it again in a moment');
+
 /** Longest command line accepted: a little over the longest text plus its options. */
 const MAX_COMMAND_LENGTH = 4_500;
 
@@ -28,13 +30,21 @@ const MAX_COMMAND_LENGTH = 4_500;
  * the executor when it changes something). Bad input is answered here and reaches nothing else.
  */
 export class CommandRouter {
+  private stopping = false;
+
   constructor(
     readonly verbs: readonly Verb[],
     private readonly executor: CommandExecutor,
     private readonly log: Logger,
   ) {}
 
+  /** From now on every command is refused with one line: the bot is stopping (SIGTERM). */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
   async dispatch(raw: Invocation): Promise<Reply> {
+    if (this.stopping) return STOPPING;
     const inv = { ...raw, verb: cleanText(raw.verb).toLowerCase(), text: cleanText(raw.text) };
     // The prefix alone (`/incident`, `!inc`): how to use it, in a line.
     if (inv.verb === '') return USAGE;
