@@ -21,6 +21,9 @@ const USAGE = `usage: firebell [run]                          start the bot (the
        firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
 
+/** A stop (SIGTERM) finishes within this, leaving the rest durable for the next start. */
+const STOP_BUDGET_MS = 9_000;
+
 /** Exit codes: 0 done, 1 failed, 2 bad configuration or usage. */
 class CliError extends Error {
   constructor(
@@ -51,8 +54,35 @@ async function run(): Promise<number> {
     shell: { input: process.stdin, output: process.stdout, interactive, user: { platform: 'shell', id: userInfo().username, name: userInfo().username } },
   });
   const stopped = new Promise<number>((resolve) => {
-    const stop = () => resolve(bot.stop().then(() => 0));
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+    let asked = false;
+    const stop = () => {
+      if (asked) return;
+      asked = true;
+      // What was acknowledged is durable already (committed, or in the fsync'd journal), so a stop
+      // that overruns its budget may end the process: the next start finishes the work.
+      const budget = setTimeout(() => {
+        log.warn({ budgetMs: STOP_BUDGET_MS }, 'stop budget spent: exiting now; the next start delivers what is left');
+        resolve(0);
+      }, STOP_BUDGET_MS);
+      budget.unref();
+      bot.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          resolve(1);
+        },
+      );
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!asked) {
+        log.info({ signal }, 'stopping: no new commands; finishing the ones taken');
+        return stop();
+      }
+      // Asked twice: the operator means now. Nothing acknowledged is lost (see above).
+      log.warn({ signal }, 'stopping at once');
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    };
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
     // Alone, the shell is the bot: the end of its input ends the session. Beside a chat platform
     // it is a side door, and the bot serves the chat until it is told to stop.
     if (bot.chatPlatforms.length === 0) void bot.shell?.finished.then(stop);

@@ -188,6 +188,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
    */
   async function stopInOrder(): Promise<void> {
     router.stopTaking();
+    for (const a of adapters) a.stopTaking?.();
     executor.stop();
     await executor.idle();
     await outbox!.stop();
