@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describeConfigProblems, loadConfig, type Config } from './config.ts';
 import { askControlChannel, type ControlRequest, type ControlResponse } from './control/channel.ts';
 import { exportIncident, exportRequest } from './control/requests.ts';
@@ -10,6 +11,8 @@ import { startFirebell } from './main.ts';
 import { StartupError } from './startup-error.ts';
 import { POSTMORTEM_FORMATS, type PostmortemFormat } from './postmortem/export.ts';
 import { describeHolder, lockDataDir, type LockHolder } from './store/data-dir-lock.ts';
+import { readJournalContents, setAsideCommandsPath } from './store/journal.ts';
+import { describeJournal } from './store/journal-listing.ts';
 import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
 import { ensureTemplate } from './store/pglite-template.ts';
 import { openDatabase } from './store/open.ts';
@@ -18,6 +21,7 @@ import { sqlStore } from './store/sql-store.ts';
 const USAGE = `usage: firebell [run]                          start the bot (the shell when no chat is configured)
        firebell migrate                        apply database migrations and exit
        firebell export INC-n [--format md|json] print an incident's postmortem draft
+       firebell journal                        list commands waiting in the local journal, and those set aside
        firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
 
@@ -153,6 +157,15 @@ async function runExport(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Reads the journal without taking DATA_DIR: it is safe while the bot runs (the journal is append-only). */
+async function runJournal(): Promise<number> {
+  const config = requireConfig();
+  const journal = join(resolve(config.DATA_DIR), 'journal', 'commands.jsonl');
+  const contents = await readJournalContents(journal);
+  process.stdout.write(describeJournal(contents, { journal, setAside: setAsideCommandsPath(journal) }));
+  return 0;
+}
+
 async function askHolder(dataDir: string, holder: LockHolder, request: ControlRequest): Promise<ControlResponse> {
   const busy = describeHolder(dataDir, holder);
   if (!holder.socket) throw new CliError(`firebell ${request.op}: ${busy}; try again when it has finished`, 1);
@@ -170,6 +183,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate();
     case 'export':
       return runExport(args);
+    case 'journal':
+      return runJournal();
     case 'template':
       process.stdout.write(`firebell: embedded database template at ${await ensureTemplate(await loadMigrations())}\n`);
       return 0;

@@ -175,8 +175,10 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const pending = journal.pending();
   if (pending.length > 0) {
     log.info({ commands: pending.length }, 'replaying the journal');
-    router.replayJournal(pending);
+    await router.replayJournal(pending);
     await executor.idle();
+    // Settle marks are otherwise written with the next command: `firebell journal` reads the file.
+    await journal.flush();
   }
   control?.serve(controlHandlers({ load, now: () => clock.now() }));
 

@@ -7,7 +7,7 @@ import { reply } from '../chat/reply.ts';
 import { commandKey, type Invocation, type LateReply, type Reply } from '../chat/types.ts';
 import type { BoundArguments, PostmortemLinks, Verb, VerbContext } from '../chat/verb.ts';
 import { isUnavailable, type Db } from '../store/db.ts';
-import type { CommandJournal, JournaledCommand } from '../store/journal.ts';
+import { setAsideCommandsPath, type CommandJournal, type JournaledCommand, type SetAsideCommand } from '../store/journal.ts';
 import { sqlStore } from '../store/sql-store.ts';
 import { eventKey, type ProcessedEvent, type Store } from '../store/store.ts';
 import type { UnitOfWork, Work } from './unit-of-work.ts';
@@ -208,9 +208,28 @@ export class CommandExecutor {
     }
   }
 
-  /** Settles journaled commands that can never run (they no longer parse), so they do not block the journal. */
-  discard(seqs: readonly number[]): void {
-    this.deps.journal?.settle(seqs);
+  /**
+   * Journaled commands that can never run (they no longer parse) are moved to the set-aside file,
+   * so they do not block the journal, and the ops channel is told (DESIGN §1, lesson 4).
+   */
+  async setAside(commands: readonly SetAsideCommand[]): Promise<void> {
+    const journal = this.deps.journal;
+    if (!journal || commands.length === 0) return;
+    await journal.setAside(commands);
+    const file = setAsideCommandsPath(journal.path);
+    for (const { seq, command: c, reason } of commands) {
+      this.deps.log.error({ seq, verb: c.verb, eventId: c.eventId, reason, file }, 'journaled command no longer parses; set aside');
+    }
+    await this.deps.work
+      .run(async (work) => {
+        for (const { command: c, reason } of commands) {
+          work.notify({ kind: 'command_set_aside', verb: c.verb, text: c.text, actor: c.actor, receivedAt: new Date(c.receivedAt), reason, file });
+        }
+      })
+      .catch((err: unknown) => {
+        // The commands are safe in the set-aside file and logged; only the chat is not told.
+        this.deps.log.error({ err }, 'could not tell the ops channel about the commands set aside');
+      });
   }
 
   /** Resolves once everything submitted so far has an outcome (recorded, refused or queued). */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { JournalRecord } from '../store/journal.ts';
+import type { JournalRecord, SetAsideCommand } from '../store/journal.ts';
 import type { CommandExecutor } from '../app/command-executor.ts';
 import { countCharacters, echoWord } from './arguments.ts';
 import { cleanText } from './command-line.ts';
@@ -66,10 +66,13 @@ export class CommandRouter {
     }
   }
 
-  /** Commands the journal holds but the database may not: run again, in order, at start-up. */
-  replayJournal(records: JournalRecord[]): void {
+  /**
+   * Commands the journal holds but the database may not: run again, in order, at start-up. One
+   * that no longer parses is set aside (and reported) so the rest go through.
+   */
+  async replayJournal(records: JournalRecord[]): Promise<void> {
     const commands = [];
-    const unreadable: number[] = [];
+    const poisoned: SetAsideCommand[] = [];
     for (const { seq, command: c } of records) {
       const { attribution, ...rest } = c;
       const invocation: Invocation = {
@@ -78,15 +81,18 @@ export class CommandRouter {
         receivedAt: new Date(c.receivedAt),
       };
       const verb = findVerb(this.verbs, c.verb, { internal: c.payload !== undefined });
-      const bound = verb ? bindInvocation(verb, invocation) : null;
-      if (!verb || !bound?.ok) {
-        this.log.error({ seq, verb: c.verb, eventId: c.eventId }, 'journaled command no longer parses; skipped');
-        unreadable.push(seq);
+      if (!verb) {
+        poisoned.push({ seq, command: c, reason: `unknown command "${c.verb}"` });
+        continue;
+      }
+      const bound = bindInvocation(verb, invocation);
+      if (!bound.ok) {
+        poisoned.push({ seq, command: c, reason: bound.error.message });
         continue;
       }
       commands.push({ seq, command: { verb, bound: bound.value, invocation } });
     }
-    this.executor.discard(unreadable);
+    await this.executor.setAside(poisoned);
     this.executor.replay(commands);
   }
 }
