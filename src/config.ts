@@ -63,6 +63,8 @@ const schema = z.object({
   /** With a chat platform configured, also read commands from the terminal. */
   FIREBELL_SHELL: flag.default(false),
   LOG_LEVEL: logLevel.default('info'),
+  /** Bearer token Prometheus sends to scrape GET /metrics; unset, /metrics is not served. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random token, as Prometheus sends it)').optional(),
 });
 
 export type Config = z.output<typeof schema>;

@@ -7,6 +7,7 @@ import { verbs } from '../commands/index.ts';
 import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
 import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
 import { gatherHealth } from './app/health.ts';
+import { Metrics } from './app/metrics.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
@@ -20,6 +21,7 @@ import { loadIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
+import { metricsRoute } from './http/routes/metrics.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
@@ -57,6 +59,8 @@ export interface FirebellIo {
 export interface AdapterCore {
   router: CommandRouter;
   channels: ChannelDirectory;
+  /** Counters an adapter moves (chat reconnects; the IRC lease held). */
+  metrics: Metrics;
 }
 
 export interface Firebell {
@@ -66,6 +70,7 @@ export interface Firebell {
   journal: CommandJournal;
   outbox: NoticeOutbox;
   work: UnitOfWork;
+  metrics: Metrics;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
   /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
@@ -139,13 +144,18 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     log,
     work,
   });
-  const router = new CommandRouter(verbs, executor, log);
+  const metrics = new Metrics({
+    journalPending: () => journal.pending().length,
+    outboxCounts: () => (outbox ? outbox.counts() : Promise.resolve({})),
+  });
+  const router = new CommandRouter(verbs, executor, log, metrics);
 
   let server: Server | null = null;
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
     const routes: HttpRoute[] = [
       healthRoute(() => gatherHealth({ db, executor, journal, clock, stopping: () => stopping !== null })),
+      ...(config.METRICS_TOKEN ? [metricsRoute(metrics.registry, config.METRICS_TOKEN)] : []),
       postmortemRoute({
         loadRecord: load,
         readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
@@ -161,7 +171,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
     openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
   };
-  adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  adapters.push(...(io.adapters?.({ router, channels, metrics }) ?? []));
   const chatPlatforms = adapters.map((a) => a.platform);
   let shell: ShellAdapter | null = null;
   if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {
@@ -233,6 +243,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     journal,
     outbox,
     work,
+    metrics,
     channels,
     shell,
     chatPlatforms,
