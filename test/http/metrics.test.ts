@@ -25,7 +25,9 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
   }
 
   test('is refused without the token, or with a wrong one', async () => {
-    expect((await fetch(url())).status).toBe(401);
+    const bare = await fetch(url());
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = await fetch(url(), { headers: { authorization: `Bearer ${TOKEN}x` } });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toBe('unauthorized\n');

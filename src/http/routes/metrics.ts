@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { send, text } from '../respond.ts';
+import { send } from '../respond.ts';
 import type { HttpRoute } from '../route.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -18,7 +18,7 @@ export function metricsRoute(registry: Registry, token: string): HttpRoute {
     path: /^\/metrics$/,
     async handle({ req, res }) {
       if (!bearerMatches(req.headers.authorization, token)) {
-        return text(res, 401, 'unauthorized');
+        return send(res, 401, 'text/plain; charset=utf-8', 'unauthorized\n', { 'www-authenticate': 'Bearer' });
       }
       send(res, 200, registry.contentType, await registry.metrics());
     },
