@@ -30,6 +30,7 @@ import { describeHolder, lockDataDir } from './store/data-dir-lock.ts';
 import type { Db } from './store/db.ts';
 import { loadHttpSecret } from './store/http-secret.ts';
 import { CommandJournal } from './store/journal.ts';
+import { openLease, type Lease } from './store/lease.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
 import { sqlStore } from './store/sql-store.ts';
@@ -61,6 +62,11 @@ export interface AdapterCore {
   channels: ChannelDirectory;
   /** Counters an adapter moves (chat reconnects; the IRC lease held). */
   metrics: Metrics;
+  /**
+   * A lease for what only one instance on the database may do (`irc`: hold the connection). It is
+   * released when firebell stops, after the adapters have stopped.
+   */
+  openLease(name: string): Lease;
 }
 
 export interface Firebell {
@@ -171,7 +177,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
     openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
   };
-  adapters.push(...(io.adapters?.({ router, channels, metrics }) ?? []));
+  const leases: Lease[] = [];
+  const lease = (name: string) => {
+    const l = openLease(config, name, log);
+    leases.push(l);
+    return l;
+  };
+  adapters.push(...(io.adapters?.({ router, channels, metrics, openLease: lease }) ?? []));
   const chatPlatforms = adapters.map((a) => a.platform);
   let shell: ShellAdapter | null = null;
   if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {
@@ -205,6 +217,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await executor.idle();
     await outbox!.stop();
     for (const a of adapters) await a.stop();
+    await Promise.all(leases.map((l) => l.release()));
     if (server?.listening) {
       const closed = new Promise<void>((done) => server!.close(() => done()));
       // Idle keep-alive connections would hold close() open until they time out.

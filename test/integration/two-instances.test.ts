@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Invocation } from '../../src/chat/types.ts';
+import { PgAdvisoryLease, type Lease } from '../../src/store/lease.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends, type TestDatabase } from '../support/databases.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
@@ -17,12 +18,25 @@ describe.skipIf(!postgres)('two instances on one Postgres', () => {
   let b: TestBot;
   let shared: TestDatabase;
   let secondDir: string;
+  let leaseA: Lease;
+  let leaseB: Lease;
 
   beforeAll(async () => {
-    a = await startTestBot(postgres!, { adapters: () => [chatA] });
+    a = await startTestBot(postgres!, {
+      adapters: (core) => {
+        leaseA = core.openLease('irc');
+        return [chatA];
+      },
+    });
     secondDir = await mkdtemp(join(tmpdir(), 'firebell-second-'));
     shared = { settings: { ...a.settings, DATA_DIR: secondDir }, drop: () => rm(secondDir, { recursive: true, force: true }) };
-    b = await startTestBot(postgres!, { database: shared, adapters: () => [chatB] });
+    b = await startTestBot(postgres!, {
+      database: shared,
+      adapters: (core) => {
+        leaseB = core.openLease('irc');
+        return [chatB];
+      },
+    });
   });
   afterAll(async () => {
     await b.stop();
@@ -58,5 +72,19 @@ describe.skipIf(!postgres)('two instances on one Postgres', () => {
     expect(fromA.tone).toBe('ok');
     const { entries } = await a.record(id);
     expect(entries.filter((e) => e.text === 'Failover started')).toHaveLength(1);
+  });
+
+  // Last: it stops the first instance.
+  test('the IRC lease is held by one of them; when that one stops, the other takes it over', async () => {
+    await leaseA.acquire();
+    expect(leaseB).toBeInstanceOf(PgAdvisoryLease);
+    const waiting = leaseB as PgAdvisoryLease;
+    const takenByB = waiting.acquire();
+    while (waiting.refusals < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([leaseA.held, waiting.held]).toEqual([true, false]);
+    await a.firebell.stop();
+    expect(leaseA.held).toBe(false);
+    await takenByB;
+    expect(waiting.held).toBe(true);
   });
 });
