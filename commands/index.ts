@@ -19,6 +19,7 @@ import sev from './sev.ts';
 import show from './show.ts';
 import start from './start.ts';
 import status from './status.ts';
+import unpin from './unpin.ts';
 
 /** Every verb, in the order `help` lists them. */
 export const verbs: readonly Verb[] = [
@@ -42,4 +43,5 @@ export const verbs: readonly Verb[] = [
   deleteVerb,
   help,
   link,
+  unpin,
 ];
