@@ -75,6 +75,30 @@ export async function timeFirebellToReady(env: Record<string, string>): Promise<
   return readyAt;
 }
 
+/**
+ * The firebell binary's RSS once it is ready (GET /healthz answers), the way an operator runs it;
+ * it is then stopped cleanly.
+ */
+export async function firebellRssAtReady(env: Record<string, string>): Promise<number> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [FIREBELL_BIN], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', HTTP_PORT: String(port), ...env },
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const stopped = exited(child);
+  for (;;) {
+    const code = await Promise.race([stopped, new Promise<'running'>((r) => setTimeout(() => r('running'), 5))]);
+    if (code !== 'running') throw new Error(`firebell exited ${code} before it was ready`);
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;
+  }
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  child.stdin!.end();
+  const code = await stopped;
+  if (code !== 0) throw new Error(`firebell exited ${code}`);
+  return rssKb * 1024;
+}
+
 /** Runs the firebell binary to completion; wall time and peak RSS (bytes), stdout discarded. */
 export async function runFirebellMeasured(args: string[], env: Record<string, string>): Promise<{ ms: number; peakRssBytes: number; stdoutBytes: number }> {
   return runNodeMeasured(FIREBELL_BIN, args, env);

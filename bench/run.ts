@@ -2,6 +2,8 @@
  * `npm run bench [-- --quick]`: one table, every figure beside its ceiling measured in the same
  * run on the same machine, and the ratio between them. Numbers are printed, never asserted.
  */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -13,7 +15,7 @@ import { measurePgliteInserts } from './pglite-ceiling.ts';
 import { measureFakeSlackRoundTrip } from './slack-ceiling.ts';
 import { measureSlackAcks, startSlackBot, stopSlackBot } from './slack-ack.ts';
 import { startFakeSlack } from '../test/support/fake-slack/index.ts';
-import { ROOT, runFirebellMeasured, runNodeMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
+import { firebellRssAtReady, ROOT, runFirebellMeasured, runNodeMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
 import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
 import { POSTMORTEM_FORMATS, type PostmortemFormat } from '../src/postmortem/export.ts';
 
@@ -190,6 +192,75 @@ async function commandPathRows(pgUrl: string | null): Promise<void> {
   }
 }
 
+/** An instance of several, as a process of its own (bench/instance-path.ts), told when to measure. */
+class BenchInstance {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private out = '';
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string, dataDir: string, durationMs: number) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'instance-path.ts'), url, dataDir, String(durationMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.stdout.on('data', (d: Buffer) => {
+      this.out += d.toString();
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Resolves with the next line it prints. */
+  async nextLine(): Promise<string> {
+    while (!this.out.includes('\n')) {
+      if (this.child.exitCode !== null) throw new Error(`a bench instance exited ${this.child.exitCode}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    const [line, ...rest] = this.out.split('\n');
+    this.out = rest.join('\n');
+    return line!;
+  }
+
+  async measure(): Promise<PathResult> {
+    this.child.stdin.write('go\n');
+    return JSON.parse(await this.nextLine()) as PathResult;
+  }
+
+  stop(): Promise<unknown> {
+    this.child.stdin.end();
+    return new Promise((resolve) => this.child.once('exit', resolve));
+  }
+}
+
+/** Two instances on one Postgres, each taking 16 at once: their combined rate beside 32 connections' INSERTs. */
+async function twoInstanceRow(pgUrl: string): Promise<void> {
+  process.stderr.write('two instances…\n');
+  const dirs = [await tempDir('two-a'), await tempDir('two-b')];
+  const instances = dirs.map((d) => new BenchInstance(pgUrl, d.path, settings.pathMs));
+  try {
+    for (const i of instances) if ((await i.nextLine()) !== 'ready') throw new Error('a bench instance did not start');
+    let ceiling: PathResult | null = null;
+    let combined: PathResult | null = null;
+    for (let round = 0; round < settings.rounds; round++) {
+      ceiling = best(ceiling, await measurePgInserts(pgUrl, 32, settings.pathMs));
+      const each = await Promise.all(instances.map((i) => i.measure()));
+      combined = best(combined, {
+        perSecond: each.reduce((sum, r) => sum + r.perSecond, 0),
+        p50Ms: Math.max(...each.map((r) => r.p50Ms)),
+        p99Ms: Math.max(...each.map((r) => r.p99Ms)),
+        count: each.reduce((sum, r) => sum + r.count, 0),
+      });
+    }
+    row({
+      what: 'log, Postgres, two instances each 16 at once in 16 channels (combined; p50/p99 the worse)',
+      firebell: pathFigure(combined!),
+      ceiling: `${pathFigure(ceiling!)} (INSERT, 32 connections)`,
+      ratio: ratio(combined!.perSecond / ceiling!.perSecond),
+      target: '—',
+      met: '—',
+    });
+  } finally {
+    await Promise.all(instances.map((i) => i.stop()));
+    for (const d of dirs) await d.remove();
+  }
+}
+
 const roundTripFigure = (r: RoundTrip) => `p50 ${millis(r.p50Ms)}, p99 ${millis(r.p99Ms)}`;
 const quicker = (a: RoundTrip | null, b: RoundTrip) => (a && a.p50Ms <= b.p50Ms ? a : b);
 
@@ -287,6 +358,29 @@ async function pgliteMemoryRow(): Promise<void> {
   });
 }
 
+/** The process's own memory: the binary's RSS at ready minus PGlite's alone with the same directory open. */
+async function processMemoryRow(): Promise<void> {
+  process.stderr.write('process memory…\n');
+  const dir = await tempDir('own-rss');
+  await timeFirebellToReady({ DATA_DIR: dir.path });
+  let bot = Infinity;
+  let alone = Infinity;
+  for (let round = 0; round < settings.rounds; round++) {
+    bot = Math.min(bot, await firebellRssAtReady({ DATA_DIR: dir.path }));
+    alone = Math.min(alone, (JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`])) as { rssBytes: number }).rssBytes);
+  }
+  await dir.remove();
+  const own = bot - alone;
+  row({
+    what: "firebell's own memory on PGlite at ready (the binary), RSS minus PGlite's",
+    firebell: `${megabytes(bot)} − ${megabytes(alone)} = ${megabytes(own)}`,
+    ceiling: `${megabytes(alone)} (PGlite alone, same directory open)`,
+    ratio: ratio(bot / alone),
+    target: '< 80 MB own',
+    met: yesNo(own < 80 * 1024 * 1024),
+  });
+}
+
 /** Slack wants an ack within 3 s: firebell's never waits for the Web API, here slowed to 2 s a call. */
 async function slackAckRow(pgUrl: string | null): Promise<void> {
   process.stderr.write('slack acks…\n');
@@ -351,9 +445,11 @@ function printTable(): void {
 await withBenchDatabase(async (url) => {
   await startupRows(url);
   await commandPathRows(url);
+  await twoInstanceRow(url);
   await ircRow(url);
   await scaleRows(url);
   await pgliteMemoryRow();
+  await processMemoryRow();
   await slackAckRow(url);
 }).then(async (done) => {
   if (done === null) {
@@ -361,6 +457,7 @@ await withBenchDatabase(async (url) => {
     await commandPathRows(null);
     await ircRow(null);
     await pgliteMemoryRow();
+    await processMemoryRow();
     await slackAckRow(null);
   }
 });

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describeConfigProblems, loadConfig, type Config } from './config.ts';
 import { askControlChannel, type ControlRequest, type ControlResponse } from './control/channel.ts';
 import { exportRequest } from './control/requests.ts';
@@ -11,6 +12,8 @@ import { StartupError } from './startup-error.ts';
 import { POSTMORTEM_FORMATS, streamPostmortem, type PostmortemFormat } from './postmortem/export.ts';
 import { writeChunks, writeFileAtomically } from './postmortem/sink.ts';
 import { describeHolder, lockDataDir, type LockHolder } from './store/data-dir-lock.ts';
+import { readJournalContents, setAsideCommandsPath } from './store/journal.ts';
+import { describeJournal } from './store/journal-listing.ts';
 import { MigrationError, loadMigrations, migrate } from './store/migrate.ts';
 import { ensureTemplate } from './store/pglite-template.ts';
 import { openDatabase } from './store/open.ts';
@@ -20,8 +23,12 @@ const USAGE = `usage: firebell [run]                          start the bot (the
        firebell migrate                        apply database migrations and exit
        firebell export INC-n [--format md|json] [--out FILE]
                                                print an incident's postmortem draft, or write it to FILE
+       firebell journal                        list commands waiting in the local journal, and those set aside
        firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
+
+/** A stop (SIGTERM) finishes within this, leaving the rest durable for the next start. */
+const STOP_BUDGET_MS = 9_000;
 
 /** Exit codes: 0 done, 1 failed, 2 bad configuration or usage. */
 class CliError extends Error {
@@ -56,8 +63,35 @@ async function run(): Promise<number> {
     shell: { input: process.stdin, output: process.stdout, interactive, user: { platform: 'shell', id: userInfo().username, name: userInfo().username } },
   });
   const stopped = new Promise<number>((resolve) => {
-    const stop = () => resolve(bot.stop().then(() => 0));
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+    let asked = false;
+    const stop = () => {
+      if (asked) return;
+      asked = true;
+      // What was acknowledged is durable already (committed, or in the fsync'd journal), so a stop
+      // that overruns its budget may end the process: the next start finishes the work.
+      const budget = setTimeout(() => {
+        log.warn({ budgetMs: STOP_BUDGET_MS }, 'stop budget spent: exiting now; the next start delivers what is left');
+        resolve(0);
+      }, STOP_BUDGET_MS);
+      budget.unref();
+      bot.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          resolve(1);
+        },
+      );
+    };
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!asked) {
+        log.info({ signal }, 'stopping: no new commands; finishing the ones taken');
+        return stop();
+      }
+      // Asked twice: the operator means now. Nothing acknowledged is lost (see above).
+      log.warn({ signal }, 'stopping at once');
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    };
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
     // Alone, the shell is the bot: the end of its input ends the session. Beside a chat platform
     // it is a side door, and the bot serves the chat until it is told to stop.
     if (bot.chatPlatforms.length === 0) void bot.shell?.finished.then(stop);
@@ -155,6 +189,15 @@ async function runExport(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Reads the journal without taking DATA_DIR: it is safe while the bot runs (the journal is append-only). */
+async function runJournal(): Promise<number> {
+  const config = requireConfig();
+  const journal = join(resolve(config.DATA_DIR), 'journal', 'commands.jsonl');
+  const contents = await readJournalContents(journal);
+  process.stdout.write(describeJournal(contents, { journal, setAside: setAsideCommandsPath(journal) }));
+  return 0;
+}
+
 async function askHolder(dataDir: string, holder: LockHolder, request: ControlRequest): Promise<ControlResponse> {
   const busy = describeHolder(dataDir, holder);
   if (!holder.socket) throw new CliError(`firebell ${request.op}: ${busy}; try again when it has finished`, 1);
@@ -172,6 +215,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate();
     case 'export':
       return runExport(args);
+    case 'journal':
+      return runJournal();
     case 'template':
       process.stdout.write(`firebell: embedded database template at ${await ensureTemplate(await loadMigrations())}\n`);
       return 0;

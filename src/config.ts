@@ -124,6 +124,8 @@ const schema = z.object({
     .transform((v) => v.replace(/^:|:$/g, ''))
     .pipe(z.string().regex(/^[a-z0-9_+'-]{1,100}$/, { error: 'expected an emoji name like pushpin' }))
     .default('pushpin'),
+  /** Bearer token Prometheus sends to scrape GET /metrics; unset, /metrics is not served. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random token, as Prometheus sends it)').optional(),
 });
 
 export type Config = Omit<z.output<typeof schema>, 'IRC_PORT'> & { IRC_PORT: number };

@@ -16,6 +16,8 @@ export const REDACTED_PATHS = [
   '*.authorization',
   '*.headers.authorization',
   'config.DATABASE_URL',
+  'METRICS_TOKEN',
+  '*.METRICS_TOKEN',
 ];
 
 export interface LoggerOptions {

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
 import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
 import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
+import { gatherHealth } from './app/health.ts';
+import { Metrics } from './app/metrics.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
@@ -20,6 +22,7 @@ import { loadIncidentRecord, openIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
+import { metricsRoute } from './http/routes/metrics.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
@@ -29,6 +32,7 @@ import { describeHolder, lockDataDir } from './store/data-dir-lock.ts';
 import type { Db } from './store/db.ts';
 import { loadHttpSecret } from './store/http-secret.ts';
 import { CommandJournal } from './store/journal.ts';
+import { openLease, type Lease } from './store/lease.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
 import { sqlStore } from './store/sql-store.ts';
@@ -62,6 +66,13 @@ export interface FirebellIo {
 export interface AdapterCore {
   router: CommandRouter;
   channels: ChannelDirectory;
+  /** Counters an adapter moves (chat reconnects; the IRC lease held). */
+  metrics: Metrics;
+  /**
+   * A lease for what only one instance on the database may do (`irc`: hold the connection). It is
+   * released when firebell stops, after the adapters have stopped.
+   */
+  openLease(name: string): Lease;
 }
 
 export interface Firebell {
@@ -71,6 +82,7 @@ export interface Firebell {
   journal: CommandJournal;
   outbox: NoticeOutbox;
   work: UnitOfWork;
+  metrics: Metrics;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
   /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
@@ -144,7 +156,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     log,
     work,
   });
-  const router = new CommandRouter(verbs, executor, log);
+  const metrics = new Metrics({
+    journalPending: () => journal.pending().length,
+    outboxCounts: () => (outbox ? outbox.counts() : Promise.resolve({})),
+  });
+  const router = new CommandRouter(verbs, executor, log, metrics);
 
   const channels: ChannelDirectory = {
     channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
@@ -181,13 +197,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
     routes.push(
-      healthRoute(async () => {
-        const reachable = await db.query('select 1').then(
-          () => true,
-          () => false,
-        );
-        return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: journal.pending().length };
-      }),
+      healthRoute(() => gatherHealth({ db, executor, journal, clock, stopping: () => stopping !== null })),
+      ...(config.METRICS_TOKEN ? [metricsRoute(metrics.registry, config.METRICS_TOKEN)] : []),
       postmortemRoute({
         loadRecord: load,
         readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
@@ -199,7 +210,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     server = createHttpServer({ routes, log });
   }
 
-  adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  const leases: Lease[] = [];
+  const lease = (name: string) => {
+    const l = openLease(config, name, log);
+    leases.push(l);
+    return l;
+  };
+  adapters.push(...(io.adapters?.({ router, channels, metrics, openLease: lease }) ?? []));
   if (config.IRC_HOST) {
     // Loaded only when configured: the shell-only bot never pays for irc-framework.
     const { IrcAdapter } = await import('./chat/irc/irc-adapter.ts');
@@ -236,19 +253,34 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const pending = journal.pending();
   if (pending.length > 0) {
     log.info({ commands: pending.length }, 'replaying the journal');
-    router.replayJournal(pending);
+    await router.replayJournal(pending);
     await executor.idle();
+    // Settle marks are otherwise written with the next command: `firebell journal` reads the file.
+    await journal.flush();
   }
   control?.serve(controlHandlers({ load, now: () => clock.now() }));
 
   let stopping: Promise<void> | null = null;
+  /**
+   * New commands are refused first (one line each) while /healthz says `draining`; the commands
+   * already taken finish, the outbox delivers what it can within its grace, and only then do the
+   * adapters leave their chats, so the last notices still reach them.
+   */
   async function stopInOrder(): Promise<void> {
-    for (const a of adapters) await a.stop();
-    if (server?.listening) await new Promise<void>((done) => server!.close(() => done()));
-    await control?.close();
+    router.stopTaking();
+    for (const a of adapters) a.stopTaking?.();
     executor.stop();
     await executor.idle();
     await outbox!.stop();
+    for (const a of adapters) await a.stop();
+    await Promise.all(leases.map((l) => l.release()));
+    if (server?.listening) {
+      const closed = new Promise<void>((done) => server!.close(() => done()));
+      // Idle keep-alive connections would hold close() open until they time out.
+      server.closeIdleConnections();
+      await closed;
+    }
+    await control?.close();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
     await journal.close();
@@ -280,6 +312,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     journal,
     outbox,
     work,
+    metrics,
     channels,
     shell,
     chatPlatforms,

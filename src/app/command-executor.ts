@@ -7,7 +7,7 @@ import { reply } from '../chat/reply.ts';
 import { commandKey, type Invocation, type LateReply, type Reply } from '../chat/types.ts';
 import type { BoundArguments, PostmortemLinks, Verb, VerbContext } from '../chat/verb.ts';
 import { isUnavailable, type Db } from '../store/db.ts';
-import type { CommandJournal, JournaledCommand } from '../store/journal.ts';
+import { setAsideCommandsPath, type CommandJournal, type JournaledCommand, type SetAsideCommand } from '../store/journal.ts';
 import { sqlStore } from '../store/sql-store.ts';
 import { eventKey, type ProcessedEvent, type Store } from '../store/store.ts';
 import type { UnitOfWork, Work } from './unit-of-work.ts';
@@ -161,6 +161,8 @@ export class CommandExecutor {
   private retrying: Promise<boolean> | null = null;
   private retryAttempt = 0;
   private readonly maxBatch: number;
+  /** Commands taken but without a final outcome yet (queued, running, or waiting for the database). */
+  private readonly unsettled = new Set<Job>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.maxBatch = deps.maxBatch ?? 64;
@@ -172,9 +174,25 @@ export class CommandExecutor {
     return this.backlog.length > 0;
   }
 
+  /** Commands answered "queued", waiting in the journal for the database. */
+  get waitingForDatabase(): number {
+    return this.backlog.length;
+  }
+
+  /** How many commands are taken but not yet recorded (or refused), and when the oldest of them arrived. */
+  pending(): { count: number; oldestReceivedAt: Date | null } {
+    let oldest: Date | null = null;
+    for (const job of this.unsettled) {
+      const at = job.command.invocation.receivedAt;
+      if (oldest === null || at < oldest) oldest = at;
+    }
+    return { count: this.unsettled.size, oldestReceivedAt: oldest };
+  }
+
   submit(command: Command): Promise<Reply> {
     return new Promise((resolve) => {
       const job: Job = { command, seq: null, journaled: null, answered: 'no', settle: (o) => resolve(o.reply) };
+      this.unsettled.add(job);
       // Written now, so the fsync overlaps the command's own transaction.
       if (this.deps.journalMode === 'every-command') this.writeToJournal([job]);
       this.enqueue(job);
@@ -184,13 +202,34 @@ export class CommandExecutor {
   /** Queues commands found unsettled in the journal at start-up; their replies arrive late. */
   replay(records: { seq: number; command: Command }[]): void {
     for (const r of records) {
-      this.enqueue({ command: r.command, seq: r.seq, journaled: Promise.resolve(), answered: 'replayed', settle: () => undefined });
+      const job: Job = { command: r.command, seq: r.seq, journaled: Promise.resolve(), answered: 'replayed', settle: () => undefined };
+      this.unsettled.add(job);
+      this.enqueue(job);
     }
   }
 
-  /** Settles journaled commands that can never run (they no longer parse), so they do not block the journal. */
-  discard(seqs: readonly number[]): void {
-    this.deps.journal?.settle(seqs);
+  /**
+   * Journaled commands that can never run (they no longer parse) are moved to the set-aside file,
+   * so they do not block the journal, and the ops channel is told (DESIGN §1, lesson 4).
+   */
+  async setAside(commands: readonly SetAsideCommand[]): Promise<void> {
+    const journal = this.deps.journal;
+    if (!journal || commands.length === 0) return;
+    await journal.setAside(commands);
+    const file = setAsideCommandsPath(journal.path);
+    for (const { seq, command: c, reason } of commands) {
+      this.deps.log.error({ seq, verb: c.verb, eventId: c.eventId, reason, file }, 'journaled command no longer parses; set aside');
+    }
+    await this.deps.work
+      .run(async (work) => {
+        for (const { command: c, reason } of commands) {
+          work.notify({ kind: 'command_set_aside', verb: c.verb, text: c.text, actor: c.actor, receivedAt: new Date(c.receivedAt), reason, file });
+        }
+      })
+      .catch((err: unknown) => {
+        // The commands are safe in the set-aside file and logged; only the chat is not told.
+        this.deps.log.error({ err }, 'could not tell the ops channel about the commands set aside');
+      });
   }
 
   /** Resolves once everything submitted so far has an outcome (recorded, refused or queued). */
@@ -421,7 +460,10 @@ export class CommandExecutor {
       ),
     );
     this.deps.journal?.settle(jobs.map((j) => j.seq).filter((s): s is number => s !== null));
-    jobs.forEach((j, i) => j.settle(outcomes[i]!));
+    jobs.forEach((j, i) => {
+      this.unsettled.delete(j);
+      j.settle(outcomes[i]!);
+    });
   }
 
   private async goOffline(jobs: Job[], err: unknown): Promise<void> {
@@ -441,6 +483,7 @@ export class CommandExecutor {
         await job.journaled;
       } catch (err) {
         this.deps.log.error({ err, eventId: job.command.invocation.eventId }, 'journal write failed');
+        this.unsettled.delete(job);
         job.settle({ reply: reply.error('the database is unreachable and the local journal could not take your command either: it was not recorded'), duplicate: false });
         continue;
       }

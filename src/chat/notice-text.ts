@@ -1,6 +1,6 @@
 import { incidentRef, type Incident } from '../core/model.ts';
 import type { Notice, RoleHolder } from '../core/notices.ts';
-import { line } from './reply.ts';
+import { code, line } from './reply.ts';
 import type { Line } from './types.ts';
 
 /** Where a notice is said: the ops channel, or the incident's own channel (ops when it has none yet). */
@@ -52,5 +52,19 @@ export function noticeText(notice: Notice): NoticeText | null {
       };
     case 'postmortem_outdated':
       return null;
+    case 'command_set_aside': {
+      const typed = notice.text === '' ? notice.verb : `${notice.verb} ${notice.text}`;
+      return {
+        audience: { to: 'ops' },
+        line: line(
+          `⚠ A command from the journal could not be run and was set aside in ${notice.file} (${notice.reason}): `,
+          code(typed),
+          ` by ${notice.actor.name}, received ${notice.receivedAt.toISOString()}. The commands after it were recorded; `,
+          code('firebell journal'),
+          ' lists it.',
+        ),
+        mention: [],
+      };
+    }
   }
 }

@@ -92,6 +92,11 @@ export interface NoticeConsumer {
 export interface ChatAdapter extends NoticeConsumer {
   readonly platform: string;
   start(): Promise<void>;
+  /**
+   * A stop began: read no more commands (the router refuses any that still arrive, with one
+   * line). Notices keep coming until stop(), so the last ones still reach the chat.
+   */
+  stopTaking?(): void;
   stop(): Promise<void>;
   /** The real reply to a command that was answered "queued", sent to the address it chose. */
   deliverLate(late: LateReply, key: string): Promise<void>;

@@ -22,14 +22,20 @@ export type Notice =
   /** A closed incident's record changed: its exported draft must be written again. */
   | { kind: 'postmortem_outdated'; incidentId: number }
   /** The draft exists now (the incident closed): where people can read it. */
-  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null };
+  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null }
+  /**
+   * A command in the journal could not be run any more (it no longer parses, e.g. after an
+   * upgrade) and was set aside in `file`, so the commands behind it went through (lesson 4).
+   */
+  | { kind: 'command_set_aside'; verb: string; text: string; actor: Actor; receivedAt: Date; reason: string; file: string };
 
 export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 
-/** The incident a notice is about: notices about one incident are delivered in the order made. */
-export function noticeIncidentId(notice: Notice): number {
-  return 'incident' in notice ? notice.incident.id : notice.incidentId;
+/** The incident a notice is about (null: none): notices about one incident are delivered in the order made. */
+export function noticeIncidentId(notice: Notice): number | null {
+  if ('incident' in notice) return notice.incident.id;
+  return 'incidentId' in notice ? notice.incidentId : null;
 }
 
 const date = z.coerce.date();
@@ -67,4 +73,13 @@ export const noticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident_closed'), incident: incidentSchema }),
   z.object({ kind: z.literal('postmortem_outdated'), incidentId: z.number().int() }),
   z.object({ kind: z.literal('postmortem_ready'), incidentId: z.number().int(), filename: z.string(), url: z.string().nullable() }),
+  z.object({
+    kind: z.literal('command_set_aside'),
+    verb: z.string(),
+    text: z.string(),
+    actor: actorSchema,
+    receivedAt: date,
+    reason: z.string(),
+    file: z.string(),
+  }),
 ]) satisfies z.ZodType<Notice>;

@@ -55,6 +55,71 @@ export function unreadableLinesPath(journalPath: string): string {
   return join(dirname(journalPath), 'unreadable.jsonl');
 }
 
+/** Where commands that read fine but can no longer run are set aside, beside the journal. */
+export function setAsideCommandsPath(journalPath: string): string {
+  return join(dirname(journalPath), 'dead.jsonl');
+}
+
+/** A command set aside: it read, but could not be run any more. */
+export interface SetAsideCommand {
+  seq: number;
+  command: JournaledCommand;
+  reason: string;
+}
+
+const setAsideLineSchema = z.object({ seq: seqSchema, at: z.string(), reason: z.string(), command: journaledCommandSchema });
+
+/** What the journal holds, read without taking it (the bot may be running): for `firebell journal`. */
+export interface JournalContents {
+  pending: JournalRecord[];
+  setAside: (SetAsideCommand & { at: string })[];
+  /** Lines of the journal, or of the set-aside files, that cannot be read. */
+  unreadable: { file: string; line: number; reason: string }[];
+}
+
+export async function readJournalContents(journalPath: string): Promise<JournalContents> {
+  const read = (path: string) =>
+    readFile(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return Buffer.alloc(0);
+      throw err;
+    });
+  const scan = scanJournal(await read(journalPath));
+  const contents: JournalContents = {
+    pending: [...scan.pending].sort((a, b) => a[0] - b[0]).map(([seq, command]) => ({ seq, command })),
+    setAside: [],
+    unreadable: scan.unreadable.map((u) => ({ file: journalPath, line: u.lineNumber, reason: u.reason })),
+  };
+  const deadPath = setAsideCommandsPath(journalPath);
+  const deadLines = (await read(deadPath)).toString('utf8').split('\n');
+  deadLines.forEach((text, i) => {
+    if (text === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      contents.unreadable.push({ file: deadPath, line: i + 1, reason: 'not JSON' });
+      return;
+    }
+    const parsed = setAsideLineSchema.safeParse(value);
+    if (parsed.success) contents.setAside.push(parsed.data);
+    else contents.unreadable.push({ file: deadPath, line: i + 1, reason: 'not a set-aside command' });
+  });
+  const unreadablePath = unreadableLinesPath(journalPath);
+  for (const [i, text] of (await read(unreadablePath)).toString('utf8').split('\n').entries()) {
+    if (text === '') continue;
+    const reason = (() => {
+      try {
+        const v = JSON.parse(text) as { line?: unknown; reason?: unknown };
+        return { line: typeof v.line === 'number' ? v.line : i + 1, reason: typeof v.reason === 'string' ? v.reason : 'unreadable' };
+      } catch {
+        return { line: i + 1, reason: 'unreadable' };
+      }
+    })();
+    contents.unreadable.push({ file: unreadablePath, ...reason });
+  }
+  return contents;
+}
+
 /**
  * The local, append-only, fsync'd record of every command that changes something (DESIGN §1:
  * the incident tool must not depend on what is failing). A command is written here before it is
@@ -73,6 +138,7 @@ export class CommandJournal {
   private constructor(
     readonly path: string,
     private fh: FileHandle,
+    private readonly clock: Clock,
     pending: Map<number, JournaledCommand>,
     nextSeq: number,
     sizeBytes: number,
@@ -116,7 +182,7 @@ export class CommandJournal {
       await fh.sync();
     }
     await fsyncPath(dirname(path));
-    return new CommandJournal(path, fh, scan.pending, scan.maxSeq + 1, sizeBytes);
+    return new CommandJournal(path, fh, options.clock, scan.pending, scan.maxSeq + 1, sizeBytes);
   }
 
   /** Commands written but not yet settled, oldest first. */
@@ -146,6 +212,25 @@ export class CommandJournal {
   settle(seqs: readonly number[]): void {
     for (const s of seqs) this.unsettled.delete(s);
     this.settledBuffer.push(...seqs);
+  }
+
+  /**
+   * Moves commands that can no longer run to the set-aside file (synced), then settles them here,
+   * so they neither block the journal nor are lost: `firebell journal` lists them.
+   */
+  async setAside(commands: readonly SetAsideCommand[]): Promise<void> {
+    if (commands.length === 0) return;
+    const at = this.clock.now().toISOString();
+    const text = commands.map((c) => JSON.stringify({ seq: c.seq, at, reason: c.reason, command: c.command }) + '\n').join('');
+    const fh = await openForAppend(setAsideCommandsPath(this.path));
+    try {
+      await fh.write(text);
+    } finally {
+      await fh.close();
+    }
+    await fsyncPath(dirname(this.path));
+    this.settle(commands.map((c) => c.seq));
+    await this.flush();
   }
 
   /** Writes the settled marks still buffered. */

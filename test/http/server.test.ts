@@ -5,7 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { loadIncidentRecord } from '../../src/core/record.ts';
 import { postmortemToken } from '../../src/http/postmortem-link.ts';
 import type { HttpRoute } from '../../src/http/route.ts';
-import { healthRoute, type HealthReport } from '../../src/http/routes/health.ts';
+import { gatherHealth } from '../../src/app/health.ts';
+import { healthRoute, type HealthFacts } from '../../src/http/routes/health.ts';
 import { postmortemRoute, type PostmortemRouteDeps } from '../../src/http/routes/postmortems.ts';
 import { createHttpServer, DEFAULT_HTTP_TIMEOUTS, listen, type HttpTimeouts } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -17,7 +18,7 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends, silentLog } from '../support/databases.ts';
 import { freePort, rawRequest } from './raw-http.ts';
 
-type HttpDeps = PostmortemRouteDeps & { health(): Promise<HealthReport> };
+type HttpDeps = PostmortemRouteDeps & { health(): Promise<HealthFacts> };
 
 /** The routes' dependencies, wired to a test bot the way src/main.ts wires them. */
 async function httpDeps(bot: TestBot): Promise<HttpDeps> {
@@ -26,13 +27,7 @@ async function httpDeps(bot: TestBot): Promise<HttpDeps> {
     // The bot made it when it started; this reads the same one.
     secret: await loadHttpSecret(db),
     loadRecord: (id) => loadIncidentRecord(sqlStore(db), id),
-    async health() {
-      const reachable = await db.query('select 1').then(
-        () => true,
-        () => false,
-      );
-      return { database: reachable ? 'reachable' : 'unreachable', backend: db.backend, journalPending: bot.firebell.journal.pending().length };
-    },
+    health: () => gatherHealth({ db, executor: bot.firebell.executor, journal: bot.firebell.journal, clock: bot.clock, stopping: () => false }),
     readSavedPostmortem: (id) => readFile(postmortemPath(bot.settings.DATA_DIR, id), 'utf8').catch(() => null),
     now: () => bot.clock.now(),
     log: silentLog,
@@ -98,7 +93,15 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ status: 'ok', database: 'reachable', backend: backend.name, journalPending: 0 });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      database: 'reachable',
+      backend: backend.name,
+      journalPending: 0,
+      waitingForDatabase: 0,
+      commandsPending: 0,
+      oldestPendingSeconds: null,
+    });
   });
 
   test('a query string does not change the route', async () => {
@@ -277,10 +280,10 @@ describe.each(backends)('the HTTP server with its database gone, on $name', (bac
     for (const id of [1, 2]) expect(log).not.toContain(failing.signed(id).split('token=')[1]);
   });
 
-  test('/healthz still answers, saying the database is unreachable', async () => {
+  test('/healthz still answers (200, commands are still taken), saying it is degraded: the database is unreachable', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'unreachable', backend: backend.name });
+    expect(await res.json()).toMatchObject({ status: 'degraded', database: 'unreachable', backend: backend.name });
   });
 });
 
@@ -291,7 +294,15 @@ describe.each(backends)('firebell with HTTP_PORT set, on $name', (backend) => {
     try {
       expect(bot.firebell.httpPort).toBe(port);
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(await res.json()).toEqual({ status: 'ok', database: 'reachable', backend: backend.name, journalPending: 0 });
+      expect(await res.json()).toEqual({
+      status: 'ok',
+      database: 'reachable',
+      backend: backend.name,
+      journalPending: 0,
+      waitingForDatabase: 0,
+      commandsPending: 0,
+      oldestPendingSeconds: null,
+    });
     } finally {
       await bot.stop();
     }

@@ -59,9 +59,14 @@ export class ShellAdapter implements ChatAdapter {
    * answered first. Resolves once the shell has said its last reply.
    */
   async stop(): Promise<void> {
+    this.stopTaking();
+    await this.reading;
+  }
+
+  /** Piped lines not yet started are not run: a stopping bot would only refuse them one by one. */
+  stopTaking(): void {
     this.stopping = true;
     this.stopReading?.();
-    await this.reading;
   }
 
   private async readLines(): Promise<void> {
