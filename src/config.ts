@@ -63,7 +63,14 @@ const schema = z.object({
   /** With a chat platform configured, also read commands from the terminal. */
   FIREBELL_SHELL: flag.default(false),
   LOG_LEVEL: logLevel.default('info'),
+  /** The static status site (always on); default DATA_DIR/status-site. */
+  STATUS_SITE_DIR: z.string().optional(),
+  STATUS_WEBHOOK_URL: url(['http', 'https'], 'https://hooks.example.com/firebell').optional(),
+  STATUS_WEBHOOK_SECRET: z.string().optional(),
 });
+
+/** Settings that only mean something together: setting one without the others is a mistake worth stopping for. */
+const TOGETHER: readonly (readonly string[])[] = [['STATUS_WEBHOOK_URL', 'STATUS_WEBHOOK_SECRET']];
 
 export type Config = z.output<typeof schema>;
 
@@ -82,6 +89,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const httpPort = port.safeParse(present.HTTP_PORT ?? '3000');
   if (present.PUBLIC_URL && httpPort.success && httpPort.data === 0 && !problems.has('PUBLIC_URL')) {
     problems.set('PUBLIC_URL', 'PUBLIC_URL: links would point at the HTTP server, but HTTP_PORT=0 turns it off');
+  }
+  for (const group of TOGETHER) {
+    const missing = group.filter((name) => present[name] === undefined);
+    if (missing.length === 0 || missing.length === group.length) continue;
+    const set = group.filter((name) => present[name] !== undefined);
+    for (const name of missing) {
+      if (!problems.has(name)) problems.set(name, `${name}: must be set with ${set.join(' and ')}`);
+    }
   }
   if (parsed.success && problems.size === 0) return { ok: true, config: parsed.data };
   return { ok: false, problems: [...problems.values()] };

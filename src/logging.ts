@@ -16,6 +16,12 @@ export const REDACTED_PATHS = [
   '*.authorization',
   '*.headers.authorization',
   'config.DATABASE_URL',
+  'STATUS_WEBHOOK_SECRET',
+  '*.STATUS_WEBHOOK_SECRET',
+  'STATUSPAGE_API_KEY',
+  '*.STATUSPAGE_API_KEY',
+  'CACHET_TOKEN',
+  '*.CACHET_TOKEN',
 ];
 
 export interface LoggerOptions {

@@ -20,6 +20,7 @@ import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
+import { statusSiteRoute } from './http/routes/status-site.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
@@ -29,6 +30,11 @@ import { loadHttpSecret } from './store/http-secret.ts';
 import { CommandJournal } from './store/journal.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
+import { StatusDeliveryWorker, type StatusDeliveryWorkerOptions } from './status/delivery-worker.ts';
+import { queuedStatusUpdate } from './status/queued-update.ts';
+import { StaticSite } from './status/site/static-site.ts';
+import type { StatusTarget } from './status/target.ts';
+import { configuredTargets } from './status/targets.ts';
 import { sqlStore } from './store/sql-store.ts';
 
 export interface FirebellIo {
@@ -50,6 +56,10 @@ export interface FirebellIo {
   adapters?: (core: AdapterCore) => ChatAdapter[];
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+  /** Status delivery tuning, for tests that watch retries. */
+  statusDelivery?: Pick<StatusDeliveryWorkerOptions, 'retry' | 'timeoutMs' | 'random' | 'pollMs' | 'leaseMs'>;
+  /** More status targets besides the configured ones. */
+  statusTargets?: StatusTarget[];
 }
 
 /** What an adapter is given: the one way in for commands, and what it may ask about channels. */
@@ -64,6 +74,8 @@ export interface Firebell {
   executor: CommandExecutor;
   journal: CommandJournal;
   outbox: NoticeOutbox;
+  statusDeliveries: StatusDeliveryWorker;
+  statusSite: StaticSite;
   work: UnitOfWork;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
@@ -118,9 +130,29 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log })];
+  const statusSite = await StaticSite.open({
+    dir: resolve(config.STATUS_SITE_DIR ?? join(dataDir, 'status-site')),
+    snapshotPath: join(dataDir, 'status', 'snapshot.json'),
+    baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
+    clock,
+    log,
+  });
+  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log }), statusSite];
   let outbox: NoticeOutbox | null = null;
-  const work = new UnitOfWork({ db, consumers: () => consumers, now: () => clock.now(), kept: () => outbox?.wake() });
+  const statusTargets = [...configuredTargets(config, clock), ...(io.statusTargets ?? [])];
+  // Before any command runs: an update recorded from now on gets one delivery per enabled target.
+  await sqlStore(db).statusDeliveries.enableTargets(statusTargets.map((t) => t.name));
+  let statusDeliveries: StatusDeliveryWorker | null = null;
+  const work = new UnitOfWork({
+    db,
+    consumers: () => consumers,
+    now: () => clock.now(),
+    kept: () => {
+      outbox?.wake();
+      statusDeliveries?.wake();
+    },
+  });
+  statusDeliveries = new StatusDeliveryWorker({ db, work, clock, log, targets: statusTargets, ...io.statusDelivery });
 
   const postmortems = {
     path: (id: number) => postmortemPath(config.DATA_DIR, id),
@@ -137,6 +169,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     postmortems,
     log,
     work,
+    onQueued: (command) => {
+      const update = queuedStatusUpdate(command);
+      if (!update) return;
+      statusSite.showQueued(update).catch((err: unknown) => log.error({ err }, 'status site could not show a queued update'));
+    },
   });
   const router = new CommandRouter(verbs, executor, log);
 
@@ -158,6 +195,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         now: () => clock.now(),
         log,
       }),
+      statusSiteRoute(statusSite.dir),
     ];
     server = createHttpServer({ routes, log });
   }
@@ -192,6 +230,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await control?.close();
     executor.stop();
     await executor.idle();
+    await statusDeliveries!.stop();
     await outbox!.stop();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
@@ -205,6 +244,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   for (const a of adapters) await a.start();
   // Notices kept but not delivered before the last stop go out now.
   outbox.wake();
+  statusDeliveries.wake();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
     httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
@@ -223,6 +263,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     executor,
     journal,
     outbox,
+    statusDeliveries,
+    statusSite,
     work,
     channels,
     shell,

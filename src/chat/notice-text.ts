@@ -1,6 +1,6 @@
 import { incidentRef, type Incident } from '../core/model.ts';
 import type { Notice, RoleHolder } from '../core/notices.ts';
-import { line } from './reply.ts';
+import { code, line } from './reply.ts';
 import type { Line } from './types.ts';
 
 /** Where a notice is said: the ops channel, or the incident's own channel (ops when it has none yet). */
@@ -50,7 +50,18 @@ export function noticeText(notice: Notice): NoticeText | null {
         line: line(`Postmortem draft for ${incidentRef(notice.incidentId)}: ${notice.url ?? notice.filename}`),
         mention: [],
       };
+    case 'status_delivery_dead':
+      return {
+        audience: { to: 'ops' },
+        line: line(
+          `⚠ The ${notice.state} update of ${incidentRef(notice.incidentId)} could not be delivered to ${notice.target} after ${notice.attempts} attempts (${notice.error}); `,
+          code(`deliveries retry ${notice.deliveryId}`),
+          ' tries again',
+        ),
+        mention: [],
+      };
     case 'postmortem_outdated':
+    case 'status_posted':
       return null;
   }
 }

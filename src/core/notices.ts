@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUS_STATES, type Incident } from './model.ts';
+import { STATUS_STATES, type Incident, type StatusState } from './model.ts';
 import type { Actor } from './people.ts';
 
 /** Who holds a role, as a notice carries it: enough for a topic or a mention. */
@@ -22,7 +22,20 @@ export type Notice =
   /** A closed incident's record changed: its exported draft must be written again. */
   | { kind: 'postmortem_outdated'; incidentId: number }
   /** The draft exists now (the incident closed): where people can read it. */
-  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null };
+  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null }
+  /** A public status update was recorded: the static status site shows it. */
+  | { kind: 'status_posted'; incident: Incident; update: PostedUpdate }
+  /** A status update could not be delivered to an external target and was set aside. */
+  | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string };
+
+/** A public status update as the status site shows it; `key` is the command's event, so a queued copy is recognised. */
+export interface PostedUpdate {
+  id: number;
+  key: string;
+  state: StatusState;
+  message: string;
+  postedAt: Date;
+}
 
 export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
@@ -67,4 +80,18 @@ export const noticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident_closed'), incident: incidentSchema }),
   z.object({ kind: z.literal('postmortem_outdated'), incidentId: z.number().int() }),
   z.object({ kind: z.literal('postmortem_ready'), incidentId: z.number().int(), filename: z.string(), url: z.string().nullable() }),
+  z.object({
+    kind: z.literal('status_posted'),
+    incident: incidentSchema,
+    update: z.object({ id: z.number().int(), key: z.string(), state: z.enum(STATUS_STATES), message: z.string(), postedAt: date }),
+  }),
+  z.object({
+    kind: z.literal('status_delivery_dead'),
+    incidentId: z.number().int(),
+    deliveryId: z.number().int(),
+    target: z.string(),
+    state: z.enum(STATUS_STATES),
+    attempts: z.number().int(),
+    error: z.string(),
+  }),
 ]) satisfies z.ZodType<Notice>;

@@ -7,6 +7,7 @@ import type { Reply } from '../../src/chat/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadIncidentRecord, type IncidentRecord } from '../../src/core/record.ts';
 import { startFirebell, type Firebell, type FirebellIo } from '../../src/main.ts';
+import type { StatusTarget } from '../../src/status/target.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { ManualClock } from './clock.ts';
 import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './databases.ts';
@@ -43,6 +44,9 @@ export interface TestBotOptions {
   /** More chat adapters (a RecordingAdapter), told about notices through the outbox. */
   adapters?: FirebellIo['adapters'];
   outbox?: FirebellIo['outbox'];
+  statusDelivery?: FirebellIo['statusDelivery'];
+  /** Status targets besides the configured ones (a second webhook under another name). */
+  statusTargets?: (clock: ManualClock) => StatusTarget[];
   /** Start on this database (a restart) instead of a new one; it is left in place at stop. */
   database?: TestDatabase;
 }
@@ -62,6 +66,8 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     httpHost: '127.0.0.1',
     ...(opts.adapters ? { adapters: opts.adapters } : {}),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
+    ...(opts.statusDelivery ? { statusDelivery: opts.statusDelivery } : {}),
+    ...(opts.statusTargets ? { statusTargets: opts.statusTargets(clock) } : {}),
     ...(opts.shell
       ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { platform: 'shell', id: shellUser, name: shellUser } } }
       : {}),
@@ -99,6 +105,7 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       // Nothing of the last test may still be on its way: ids start again at 1 after this.
       await firebell.executor.idle();
       await firebell.outbox.drain();
+      await firebell.statusDeliveries.drain();
       await emptyTables(firebell.db);
     },
     async stop() {
