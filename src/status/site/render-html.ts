@@ -10,7 +10,7 @@ import { formatUtc, HISTORY_DAYS, incidentPagePath, latestUpdate, newestFirst, S
 export const SITE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'";
 
 const STYLE = `
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d232b;background:#f6f7f9}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;overflow-wrap:anywhere;color:#1d232b;background:#f6f7f9}
 main{max-width:46rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:2rem 0 .5rem}h3{font-size:1.05rem;margin:0}
 a{color:#0b5cad}

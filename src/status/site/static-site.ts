@@ -82,6 +82,11 @@ export class StaticSite implements NoticeConsumer {
     return true;
   }
 
+  /** Resolves once every write asked for so far is done. */
+  written(): Promise<void> {
+    return this.writing;
+  }
+
   /** Writes the snapshot, then the pages that change: every one when `incidentId` is null. */
   private publish(incidentId: number | null): Promise<void> {
     const snapshot = this.snapshot;
