@@ -67,10 +67,24 @@ const schema = z.object({
   STATUS_SITE_DIR: z.string().optional(),
   STATUS_WEBHOOK_URL: url(['http', 'https'], 'https://hooks.example.com/firebell').optional(),
   STATUS_WEBHOOK_SECRET: z.string().optional(),
+  STATUSPAGE_API_KEY: z.string().trim().optional(),
+  STATUSPAGE_PAGE_ID: z.string().trim().regex(/^[A-Za-z0-9]+$/, { error: 'expected a page id like gytm4qzbx9t6' }).optional(),
+  STATUSPAGE_API_URL: url(['http', 'https'], 'https://api.statuspage.io/v1').default('https://api.statuspage.io/v1'),
+  /** Components every incident affects, comma-separated. */
+  STATUSPAGE_COMPONENT_IDS: z
+    .string()
+    .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .default([]),
+  CACHET_URL: url(['http', 'https'], 'https://status.example.com').optional(),
+  CACHET_TOKEN: z.string().trim().optional(),
 });
 
 /** Settings that only mean something together: setting one without the others is a mistake worth stopping for. */
-const TOGETHER: readonly (readonly string[])[] = [['STATUS_WEBHOOK_URL', 'STATUS_WEBHOOK_SECRET']];
+const TOGETHER: readonly (readonly string[])[] = [
+  ['STATUS_WEBHOOK_URL', 'STATUS_WEBHOOK_SECRET'],
+  ['STATUSPAGE_API_KEY', 'STATUSPAGE_PAGE_ID'],
+  ['CACHET_URL', 'CACHET_TOKEN'],
+];
 
 export type Config = z.output<typeof schema>;
 

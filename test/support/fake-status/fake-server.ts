@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** What the fake does with the next requests, before its API handles them. */
-type Misbehaviour = { kind: 'fail'; status: number } | { kind: 'rate-limit'; status: number; retryAfter: string } | { kind: 'hang' };
+type Misbehaviour =
+  | { kind: 'fail'; status: number }
+  | { kind: 'rate-limit'; status: number; retryAfter: string }
+  | { kind: 'hang' }
+  /** Does the work, then drops the connection: the client never learns it succeeded. */
+  | { kind: 'lose' };
 
 export interface FakeRequest {
   method: string;
@@ -69,6 +74,10 @@ export abstract class FakeStatusServer {
     for (let i = 0; i < n; i++) this.plan.push({ kind: 'hang' });
   }
 
+  loseNextAnswers(n: number): void {
+    for (let i = 0; i < n; i++) this.plan.push({ kind: 'lose' });
+  }
+
   /** Answers every request with this status until up(). */
   down(status = 503): void {
     this.downStatus = status;
@@ -118,6 +127,10 @@ export abstract class FakeStatusServer {
       return reply(res, 400, { message: problem });
     }
     const answer = this.answer(request);
+    if (next?.kind === 'lose') {
+      res.destroy();
+      return;
+    }
     reply(res, answer.status, answer.body);
   }
 }
