@@ -166,6 +166,34 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     );
   });
 
+  test('`deliveries` lists what is pending and dead; `deliveries retry` sends a dead one again', async () => {
+    expect(await bot.say('deliveries')).toBe('Every status update has been delivered.');
+    hook.refuseWhen((r) => r.raw.includes('poison'));
+    await bot.say('start Checkout down');
+    await bot.say('status investigating poison');
+    for (let i = 0; i < 10; i++) {
+      await deliver();
+      bot.clock.advance('1h');
+    }
+    hook.down();
+    await bot.say('status monitoring later');
+    await deliver();
+    const listed = (await bot.say('deliveries')).split('\n');
+    expect(listed[0]).toMatch(/^#1 webhook · INC-1 investigating · dead after 10 attempts · last error: POST http:\/\/127\.0\.0\.1:\d+\/hooks\/status answered 500: cannot take this one$/);
+    expect(listed[1]).toMatch(/^#2 webhook · INC-1 monitoring · pending, 1 attempts so far, next at 2026-03-01 20:00 UTC · last error: .* answered 503: down for maintenance$/);
+
+    expect(await bot.say('deliveries retry 2')).toBe('✗ no dead delivery #2: `deliveries` lists them');
+    expect(await bot.say('deliveries retry')).toBe('✗ missing delivery id: `deliveries retry <id>`');
+    expect(await bot.say('deliveries again 1')).toMatch(/^✗ bad action "again": use retry/);
+    hook.up();
+    hook.refuseWhen(() => false);
+    expect(await bot.say('deliveries retry #1')).toBe('Delivery #1 (webhook, INC-1 investigating) will be tried again now');
+    bot.clock.advance('1m');
+    await deliver();
+    expect(hook.received.map((r) => r.body)).toEqual(['poison', 'later']);
+    expect(await bot.say('deliveries')).toBe('Every status update has been delivered.');
+  });
+
   test('a delivery is dead after 24 hours even with attempts left', async () => {
     hook.rateLimitNext(3, String(10 * 3600));
     await bot.say('start Checkout down');
