@@ -4,19 +4,7 @@ import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { DELIVERIES_SHOWN, retryDelivery, unsettledDeliveries } from '../src/core/deliveries.ts';
 import { incidentRef } from '../src/core/model.ts';
-import type { StatusDelivery } from '../src/store/store.ts';
-
-function utc(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function describeDelivery(d: StatusDelivery): string {
-  const what = `${d.target} · ${incidentRef(d.incidentId)} ${d.updateState}`;
-  const error = d.lastError ? ` · last error: ${d.lastError.slice(0, 200)}` : '';
-  if (d.state === 'dead') return `${what} · dead after ${d.attempts} attempts${error}`;
-  const tried = d.attempts === 0 ? 'not tried yet' : `${d.attempts} attempts so far, next at ${utc(d.dueAt)}`;
-  return `${what} · pending, ${tried}${error}`;
-}
+import { ALL_DELIVERED, describeDelivery } from '../src/status/describe-delivery.ts';
 
 export default defineVerb({
   name: 'deliveries',
@@ -41,7 +29,7 @@ export default defineVerb({
       return reply.ok([`Delivery `, strong(`#${id}`), ` (${r.value.target}, ${incidentRef(r.value.incidentId)} ${r.value.updateState}) will be tried again now`]);
     }
     const all = await unsettledDeliveries(ctx);
-    if (all.length === 0) return reply.ok('Every status update has been delivered.');
+    if (all.length === 0) return reply.ok(ALL_DELIVERED);
     const shown = all.slice(0, DELIVERIES_SHOWN);
     return reply.ok(
       ...shown.map((d) => [strong(`#${d.id}`), ` ${describeDelivery(d)}`]),

@@ -31,6 +31,7 @@ import { CommandJournal } from './store/journal.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
 import { StatusDeliveryWorker, type StatusDeliveryWorkerOptions } from './status/delivery-worker.ts';
+import { CLI_DELIVERIES_SHOWN, deliveryLines } from './status/describe-delivery.ts';
 import { queuedStatusUpdate } from './status/queued-update.ts';
 import { StaticSite } from './status/site/static-site.ts';
 import type { StatusTarget } from './status/target.ts';
@@ -221,7 +222,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     router.replayJournal(pending);
     await executor.idle();
   }
-  control?.serve(controlHandlers({ load, now: () => clock.now() }));
+  control?.serve(
+    controlHandlers({
+      load,
+      now: () => clock.now(),
+      deliveries: async () => deliveryLines(await sqlStore(db).statusDeliveries.list(['pending', 'dead'], CLI_DELIVERIES_SHOWN)),
+    }),
+  );
 
   let stopping: Promise<void> | null = null;
   async function stopInOrder(): Promise<void> {
