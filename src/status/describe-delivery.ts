@@ -23,3 +23,16 @@ export const CLI_DELIVERIES_SHOWN = 500;
 export function deliveryLines(deliveries: readonly StatusDelivery[]): string[] {
   return deliveries.length === 0 ? [ALL_DELIVERED] : deliveries.map((d) => `#${d.id} ${describeDelivery(d)}`);
 }
+
+/** Where one update went, target by target: `statuspage ✓ · cachet ✗ retrying`. */
+export function deliverySummary(deliveries: readonly StatusDelivery[]): string {
+  return [...deliveries]
+    .sort((a, b) => a.target.localeCompare(b.target))
+    .map((d) => {
+      if (d.state === 'delivered') return `${d.target} ✓`;
+      if (d.state === 'dead') return `${d.target} ✗ dead (\`deliveries retry ${d.id}\`)`;
+      if (d.lastError === null) return `${d.target} … ${d.attempts === 0 ? 'waiting' : 'sending'}`;
+      return `${d.target} ✗ retrying`;
+    })
+    .join(' · ');
+}

@@ -105,6 +105,7 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     await bot.say('start Checkout down');
     await bot.say('status investigating Looking into it');
     await deliver();
+    expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet ✓ · statuspage ✗ retrying');
     bot.clock.advance('59s');
     await deliver();
     expect(statuspage.requests).toHaveLength(1);
@@ -149,8 +150,11 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     await deliver();
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['two', 'one']);
     expect(cachet.incidents).toEqual([]);
+    // The latest update waits behind the first at Cachet.
+    expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet … waiting · statuspage ✓');
     await afterBackoff(3);
     expect(cachet.incidents.map((i) => [i.message, i.updates.map((u) => u.message)])).toEqual([['one', ['two']]]);
+    expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet ✓ · statuspage ✓');
   });
 
   test('a Cachet that stays down ends dead for each update; Statuspage gets them all', async () => {
