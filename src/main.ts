@@ -131,18 +131,32 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const statusSite = await StaticSite.open({
-    dir: resolve(config.STATUS_SITE_DIR ?? join(dataDir, 'status-site')),
-    snapshotPath: join(dataDir, 'status', 'snapshot.json'),
-    baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
-    clock,
-    log,
-  });
+  const siteDir = resolve(config.STATUS_SITE_DIR ?? join(dataDir, 'status-site'));
+  const statusTargets = [...configuredTargets(config, clock), ...(io.statusTargets ?? [])];
+  let statusSite: StaticSite;
+  try {
+    statusSite = await StaticSite.open({
+      dir: siteDir,
+      snapshotPath: join(dataDir, 'status', 'snapshot.json'),
+      baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
+      clock,
+      log,
+    });
+    // Before any command runs: an update recorded from now on gets one delivery per enabled target.
+    await sqlStore(db).statusDeliveries.enableTargets(statusTargets.map((t) => t.name));
+  } catch (err) {
+    await control?.close();
+    await journal.close();
+    await db.close();
+    await lock.release();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC') {
+      throw new StartupError(`the status site cannot be written in ${siteDir} (${code}): set STATUS_SITE_DIR to a directory firebell may write`);
+    }
+    throw err;
+  }
   const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, load, now: () => clock.now(), log }), statusSite];
   let outbox: NoticeOutbox | null = null;
-  const statusTargets = [...configuredTargets(config, clock), ...(io.statusTargets ?? [])];
-  // Before any command runs: an update recorded from now on gets one delivery per enabled target.
-  await sqlStore(db).statusDeliveries.enableTargets(statusTargets.map((t) => t.name));
   let statusDeliveries: StatusDeliveryWorker | null = null;
   const work = new UnitOfWork({
     db,

@@ -47,6 +47,8 @@ export class StatusDeliveryWorker {
   private readonly states: TargetState[];
   private readonly policy: RetryPolicy;
   private stopped = false;
+  /** Sends in flight, aborted by stop(). */
+  private readonly sending = new Set<AbortController>();
 
   constructor(private readonly opts: StatusDeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
@@ -76,10 +78,15 @@ export class StatusDeliveryWorker {
     await this.idle();
   }
 
-  /** Stops claiming; deliveries in flight finish (or time out) first, the rest wait for the next start. */
+  /**
+   * Stops claiming and abandons sends in flight, so a hanging target does not hold up a shutdown.
+   * An abandoned delivery is left as it is: once its lease ends it is sent again, from this process
+   * or another, with the same delivery id.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const state of this.states) if (state.timer) clearTimeout(state.timer);
+    for (const controller of this.sending) controller.abort();
     await this.idle();
   }
 
@@ -146,9 +153,12 @@ export class StatusDeliveryWorker {
     const store = sqlStore(db);
     const fields = { target: d.target, delivery: d.id, incident: incidentRef(d.incidentId), attempts: d.attempts };
     let external;
+    const controller = new AbortController();
+    this.sending.add(controller);
     try {
-      external = await sendWithTimeout(state.target, d, this.opts.timeoutMs ?? 30_000);
+      external = await sendWithTimeout(state.target, d, this.opts.timeoutMs ?? 30_000, controller);
     } catch (err) {
+      if (this.stopped) return;
       const now = clock.now();
       const retryAfterMs = err instanceof DeliveryFailure ? err.retryAfterMs : null;
       const retryAt = nextAttemptAt(this.policy, d.attempts, d.createdAt, now, retryAfterMs, (this.opts.random ?? Math.random)());
@@ -176,6 +186,8 @@ export class StatusDeliveryWorker {
         log.warn({ ...fields, err: markErr }, 'could not record the failed delivery; it is tried again when its lease ends');
       }
       return;
+    } finally {
+      this.sending.delete(controller);
     }
     await store.statusDeliveries.delivered(d.id, clock.now(), external).catch((err: unknown) => {
       // Sent, but not marked: sent again once its lease ends (the webhook's delivery id lets a receiver tell).
@@ -189,13 +201,17 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function sendWithTimeout(target: StatusTarget, d: ClaimedStatusDelivery, timeoutMs: number) {
-  const controller = new AbortController();
+async function sendWithTimeout(target: StatusTarget, d: ClaimedStatusDelivery, timeoutMs: number, controller: AbortController) {
   let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+  });
+  stopped.catch(() => undefined);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Rejected before the abort, so the race reports the timeout rather than the abort it causes.
       reject(new DeliveryFailure(`no answer within ${timeoutMs} ms`));
+      controller.abort();
     }, timeoutMs);
     timer.unref();
   });
@@ -203,7 +219,7 @@ async function sendWithTimeout(target: StatusTarget, d: ClaimedStatusDelivery, t
   // A send that fails after the timeout won must not surface as an unhandled rejection.
   sending.catch(() => undefined);
   try {
-    return await Promise.race([sending, timeout]);
+    return await Promise.race([sending, timeout, stopped]);
   } finally {
     clearTimeout(timer);
   }

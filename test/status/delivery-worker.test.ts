@@ -208,6 +208,37 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
   });
 });
 
+describe.each(backends)('stopping while a target hangs on $name', (backend) => {
+  test('the send is abandoned, nothing is counted against it, and the next start delivers it once', async () => {
+    const hook = await new FakeWebhookReceiver(SECRET).start();
+    const env = { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET };
+    hook.hangNext(1);
+    let bot: TestBot | null = null;
+    try {
+      bot = await startTestBot(backend, { now: '2026-03-01T10:00:00Z', env, statusDelivery: { random: () => 0, timeoutMs: 600_000 } });
+      await bot.say('start Checkout down');
+      await bot.say('status investigating hanging at shutdown');
+      await bot.firebell.executor.idle();
+      bot.firebell.statusDeliveries.wake();
+      while (hook.requests.length === 0) await new Promise((resolve) => hook.once('request', resolve));
+      await bot.firebell.stop();
+      const database = bot.database;
+      const left = await startTestBot(backend, { now: '2026-03-01T10:05:00Z', env, database, statusDelivery: { random: () => 0 } });
+      try {
+        const row = await left.firebell.db.query<{ state: string; last_error: string | null }>('select state, last_error from status_deliveries');
+        expect(row.rows).toEqual([{ state: 'pending', last_error: null }]);
+        await left.firebell.statusDeliveries.drain();
+        expect(hook.received.map((r) => r.body)).toEqual(['hanging at shutdown']);
+      } finally {
+        await left.stop();
+      }
+    } finally {
+      await bot?.stop();
+      await hook.stop();
+    }
+  });
+});
+
 describe.each(backends)('one failing target does not hold up another on $name', (backend) => {
   test('a dead target and a working one: the working one gets every update at once', async () => {
     const broken = await new FakeWebhookReceiver(SECRET).start();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 
 /** What the fake does with the next requests, before its API handles them. */
@@ -29,7 +30,7 @@ export interface FakeAnswer {
  * a wrong request answers 400 and is remembered in `rejected`); it can be made to fail, rate-limit
  * or hang the next requests, or to be down until told otherwise.
  */
-export abstract class FakeStatusServer {
+export abstract class FakeStatusServer extends EventEmitter {
   private server: Server | null = null;
   private plan: Misbehaviour[] = [];
   private downStatus: number | null = null;
@@ -112,6 +113,7 @@ export abstract class FakeStatusServer {
     }
     const request: FakeRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, raw, body };
     this.requests.push(request);
+    this.emit('request', request);
     if (this.downStatus !== null) return reply(res, this.downStatus, { message: 'down for maintenance' });
     if (this.refusing?.(request)) return reply(res, 500, { message: 'cannot take this one' });
     const next = this.plan.shift();
