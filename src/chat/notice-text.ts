@@ -62,6 +62,7 @@ export function noticeText(notice: Notice): NoticeText | null {
       };
     case 'postmortem_outdated':
     case 'status_posted':
+    case 'status_revised':
       return null;
   }
 }

@@ -25,6 +25,8 @@ export type Notice =
   | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null }
   /** A public status update was recorded: the static status site shows it. */
   | { kind: 'status_posted'; incident: Incident; update: PostedUpdate }
+  /** A public update was corrected (`edit`) or withdrawn (`delete`: message null); the incident is as it stands now. */
+  | { kind: 'status_revised'; incident: Incident; updateId: number; message: string | null }
   /** A status update could not be delivered to an external target and was set aside. */
   | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string };
 
@@ -85,6 +87,7 @@ export const noticeSchema = z.discriminatedUnion('kind', [
     incident: incidentSchema,
     update: z.object({ id: z.number().int(), key: z.string(), state: z.enum(STATUS_STATES), message: z.string(), postedAt: date }),
   }),
+  z.object({ kind: z.literal('status_revised'), incident: incidentSchema, updateId: z.number().int(), message: z.string().nullable() }),
   z.object({
     kind: z.literal('status_delivery_dead'),
     incidentId: z.number().int(),

@@ -188,6 +188,22 @@ describe.each(backends)('the static status page, as a visitor sees it, on $name'
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
   });
 
+  test('a public update corrected with edit changes on the page; one withdrawn with delete leaves it', async () => {
+    await bot.say('status INC-2 identified Wrong guess: the CDN');
+    await published();
+    const statusEntries = (await bot.record(2)).entries.filter((e) => e.kind === 'status' && !e.deletedAt);
+    const [first, wrong] = statusEntries;
+    expect(await bot.say(`edit ${first!.id} Card payments fail for some customers`)).toMatch(/^Entry #\d+ of INC-2 now reads: Status investigating: Card payments fail for some customers/);
+    expect(await bot.say(`delete ${wrong!.id}`)).toMatch(/deleted/i);
+    await published();
+    await page.goto(`${origin}/status/incidents/INC-2.html`);
+    expect(await page.locator('ol.updates li .message').allInnerTexts()).toEqual(['Card payments fail for some customers']);
+    expect(await page.locator('#state').innerText()).toBe('Investigating (active)');
+    const feed = await readFile(join(siteDir, 'feed.atom'), 'utf8');
+    expect(feed).not.toContain('Wrong guess');
+    expect(feed).toContain('Card payments fail for some customers');
+  });
+
   test('/status/ serves the site and nothing else from its folder', async () => {
     for (const path of ['/status/.snapshot', '/status/../status.json', '/status/incidents/../../x', '/status/%2e%2e/feed.atom', '/status/index.html.tmp']) {
       expect((await page.request.get(`${origin}${path}`, { maxRedirects: 0 })).status()).toBe(404);

@@ -26,6 +26,8 @@ export interface SiteIncident {
 export interface SiteUpdate {
   /** The command's event: a queued copy and the recorded update share it. */
   key: string;
+  /** The recorded update's id; null while queued. */
+  updateId: number | null;
   state: StatusState;
   message: string;
   postedAt: Date;
@@ -56,7 +58,16 @@ const snapshotSchema = z.object({
       state: z.enum(STATUS_STATES),
       startedAt: date,
       resolvedAt: date.nullable(),
-      updates: z.array(z.object({ key: z.string(), state: z.enum(STATUS_STATES), message: z.string(), postedAt: date, queued: z.boolean() })),
+      updates: z.array(
+        z.object({
+          key: z.string(),
+          updateId: z.number().int().nullable().default(null),
+          state: z.enum(STATUS_STATES),
+          message: z.string(),
+          postedAt: date,
+          queued: z.boolean(),
+        }),
+      ),
     }),
   ),
 }) satisfies z.ZodType<SiteSnapshot>;
@@ -91,7 +102,14 @@ export function applyPosted(snapshot: SiteSnapshot, incident: Incident, update: 
     state: incident.state,
     startedAt: incident.startedAt,
     resolvedAt: incident.resolvedAt,
-    updates: withUpdate(before?.updates ?? [], { key: update.key, state: update.state, message: update.message, postedAt: update.postedAt, queued: false }),
+    updates: withUpdate(before?.updates ?? [], {
+      key: update.key,
+      updateId: update.id,
+      state: update.state,
+      message: update.message,
+      postedAt: update.postedAt,
+      queued: false,
+    }),
   });
 }
 
@@ -108,6 +126,15 @@ export function applyQueued(snapshot: SiteSnapshot, q: QueuedUpdate): SiteSnapsh
     ...incident,
     state: q.state,
     resolvedAt,
-    updates: withUpdate(incident.updates, { key: q.key, state: q.state, message: q.message, postedAt: q.postedAt, queued: true }),
+    updates: withUpdate(incident.updates, { key: q.key, updateId: null, state: q.state, message: q.message, postedAt: q.postedAt, queued: true }),
   });
+}
+
+/** The snapshot with an update corrected, or withdrawn (message null), and the incident's state as it stands now. */
+export function applyRevised(snapshot: SiteSnapshot, incident: Incident, updateId: number, message: string | null): SiteSnapshot {
+  const before = snapshot.incidents.find((i) => i.id === incident.id);
+  if (!before) return snapshot;
+  const updates =
+    message === null ? before.updates.filter((u) => u.updateId !== updateId) : before.updates.map((u) => (u.updateId === updateId ? { ...u, message } : u));
+  return replaceIncident(snapshot, { ...before, state: incident.state, resolvedAt: incident.resolvedAt, updates });
 }

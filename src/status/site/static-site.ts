@@ -7,7 +7,7 @@ import type { Notice } from '../../core/notices.ts';
 import { renderAtomFeed } from './render-feed.ts';
 import { renderIncidentHtml, renderIndexHtml } from './render-html.ts';
 import { renderStatusJson } from './render-json.ts';
-import { applyPosted, applyQueued, EMPTY_SNAPSHOT, parseSnapshot, type QueuedUpdate, type SiteSnapshot } from './snapshot.ts';
+import { applyPosted, applyQueued, applyRevised, EMPTY_SNAPSHOT, parseSnapshot, type QueuedUpdate, type SiteSnapshot } from './snapshot.ts';
 import { incidentPagePath, siteView } from './view.ts';
 
 export interface StaticSiteOptions {
@@ -63,12 +63,13 @@ export class StaticSite implements NoticeConsumer {
   }
 
   wants(notice: Notice): boolean {
-    return notice.kind === 'status_posted';
+    return notice.kind === 'status_posted' || notice.kind === 'status_revised';
   }
 
   async deliver(notice: Notice): Promise<void> {
-    if (notice.kind !== 'status_posted') return;
-    this.snapshot = applyPosted(this.snapshot, notice.incident, notice.update);
+    if (notice.kind === 'status_posted') this.snapshot = applyPosted(this.snapshot, notice.incident, notice.update);
+    else if (notice.kind === 'status_revised') this.snapshot = applyRevised(this.snapshot, notice.incident, notice.updateId, notice.message);
+    else return;
     await this.publish(notice.incident.id);
   }
 
