@@ -33,7 +33,9 @@ import { StartupError } from './startup-error.ts';
 import { StatusDeliveryWorker, type StatusDeliveryWorkerOptions } from './status/delivery-worker.ts';
 import { CLI_DELIVERIES_SHOWN, deliveryLines } from './status/describe-delivery.ts';
 import { queuedStatusUpdate } from './status/queued-update.ts';
+import { seedSnapshot } from './status/site/snapshot.ts';
 import { StaticSite } from './status/site/static-site.ts';
+import { HISTORY_DAYS as SITE_SEED_DAYS } from './status/site/view.ts';
 import type { StatusTarget } from './status/target.ts';
 import { configuredTargets } from './status/targets.ts';
 import { sqlStore } from './store/sql-store.ts';
@@ -141,6 +143,15 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
       clock,
       log,
+      seed: async () => {
+        const store = sqlStore(db);
+        const updates = await store.statusUpdates.postedSince(new Date(clock.now().getTime() - SITE_SEED_DAYS * 86_400_000));
+        const incidents = await Promise.all([...new Set(updates.map((u) => u.incidentId))].map((id) => store.incidents.get(id)));
+        return seedSnapshot(
+          incidents.filter((i) => i !== null),
+          updates,
+        );
+      },
     });
     // Before any command runs: an update recorded from now on gets one delivery per enabled target.
     await sqlStore(db).statusDeliveries.enableTargets(statusTargets.map((t) => t.name));

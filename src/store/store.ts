@@ -78,6 +78,8 @@ export interface StatusUpdateRepository {
   forEntry(incidentId: number, entryId: number): Promise<StatusUpdate | null>;
   /** Corrects the public message of the update a timeline entry announced. */
   reword(incidentId: number, entryId: number, message: string): Promise<void>;
+  /** The updates that stand, of every incident with one posted since `since`, in time order. */
+  postedSince(since: Date): Promise<StatusUpdate[]>;
 }
 
 export interface FollowupRepository {

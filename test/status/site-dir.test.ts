@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -19,5 +19,28 @@ test('a STATUS_SITE_DIR that cannot be written stops the start with one line, an
   } finally {
     await database.drop();
     await rm(scratch, { recursive: true, force: true });
+  }
+});
+
+test('a site started on an existing record without a snapshot is rebuilt from the database once', async () => {
+  const database = await backends[0]!.create();
+  const siteDir = join(database.settings.DATA_DIR, 'status-site');
+  try {
+    const first = await startTestBot(backends[0]!, { database, now: '2026-03-01T10:00:00Z' });
+    await first.say('start Checkout down --sev 2');
+    await first.say('status investigating Payments fail');
+    await first.say('status monitoring Fixed, watching');
+    await first.stop();
+    await rm(join(database.settings.DATA_DIR, 'status'), { recursive: true, force: true });
+    await rm(siteDir, { recursive: true, force: true });
+
+    const again = await startTestBot(backends[0]!, { database, now: '2026-03-01T11:00:00Z' });
+    const status = JSON.parse(await readFile(join(siteDir, 'status.json'), 'utf8'));
+    expect(status.incidents.map((i: { id: string; status: string; incident_updates: { body: string }[] }) => [i.id, i.status, i.incident_updates.map((u) => u.body)])).toEqual([
+      ['INC-1', 'monitoring', ['Fixed, watching', 'Payments fail']],
+    ]);
+    await again.stop();
+  } finally {
+    await database.drop();
   }
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUS_STATES, type Incident, type StatusState } from '../../core/model.ts';
+import { STATUS_STATES, type Incident, type StatusState, type StatusUpdate } from '../../core/model.ts';
 import type { PostedUpdate } from '../../core/notices.ts';
 
 /**
@@ -82,8 +82,9 @@ export function parseSnapshot(text: string): SiteSnapshot | null {
   }
 }
 
+/** The updates with this one in its place: the same event, or the same recorded update (a seeded copy), is replaced. */
 function withUpdate(updates: readonly SiteUpdate[], update: SiteUpdate): SiteUpdate[] {
-  const others = updates.filter((u) => u.key !== update.key);
+  const others = updates.filter((u) => u.key !== update.key && (update.updateId === null || u.updateId !== update.updateId));
   return [...others, update].sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime());
 }
 
@@ -137,4 +138,17 @@ export function applyRevised(snapshot: SiteSnapshot, incident: Incident, updateI
   const updates =
     message === null ? before.updates.filter((u) => u.updateId !== updateId) : before.updates.map((u) => (u.updateId === updateId ? { ...u, message } : u));
   return replaceIncident(snapshot, { ...before, state: incident.state, resolvedAt: incident.resolvedAt, updates });
+}
+
+/**
+ * A first snapshot from what the database already holds (a site started on an existing record):
+ * recorded updates are keyed by their id, since the event that made them is not kept with them.
+ */
+export function seedSnapshot(incidents: readonly Incident[], updates: readonly StatusUpdate[]): SiteSnapshot {
+  let snapshot: SiteSnapshot = EMPTY_SNAPSHOT;
+  for (const u of updates) {
+    const incident = incidents.find((i) => i.id === u.incidentId);
+    if (incident) snapshot = applyPosted(snapshot, incident, { id: u.id, key: `update-${u.id}`, state: u.state, message: u.message, postedAt: u.postedAt });
+  }
+  return snapshot;
 }

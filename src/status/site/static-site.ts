@@ -20,6 +20,8 @@ export interface StaticSiteOptions {
   name?: string;
   clock: Clock;
   log: Logger;
+  /** The first snapshot, when there is no file yet (the site starts on an existing record). */
+  seed?: () => Promise<SiteSnapshot>;
 }
 
 let tempCounter = 0;
@@ -49,10 +51,11 @@ export class StaticSite implements NoticeConsumer {
   static async open(opts: StaticSiteOptions): Promise<StaticSite> {
     const site = new StaticSite(opts);
     const text = await readFile(opts.snapshotPath, 'utf8').catch(() => null);
-    if (text !== null) {
-      const parsed = parseSnapshot(text);
-      if (parsed) site.snapshot = parsed;
-      else opts.log.warn({ path: opts.snapshotPath }, 'status site snapshot unreadable; the page starts empty and fills as updates arrive');
+    const parsed = text === null ? null : parseSnapshot(text);
+    if (parsed) site.snapshot = parsed;
+    else {
+      if (text !== null) opts.log.warn({ path: opts.snapshotPath }, 'status site snapshot unreadable; rebuilt from the database');
+      if (opts.seed) site.snapshot = await opts.seed();
     }
     await site.publish(null);
     return site;
