@@ -15,6 +15,7 @@ import { measurePgliteInserts } from './pglite-ceiling.ts';
 import { measureFakeSlackRoundTrip } from './slack-ceiling.ts';
 import { measureSlackAcks, startSlackBot, stopSlackBot } from './slack-ack.ts';
 import { startFakeSlack } from '../test/support/fake-slack/index.ts';
+import { fillStatusSite, measureStatusSite, type SiteResult } from './status-site.ts';
 import { firebellRssAtReady, ROOT, runFirebellMeasured, runNodeMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
 import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
 import { POSTMORTEM_FORMATS, type PostmortemFormat } from '../src/postmortem/export.ts';
@@ -22,8 +23,8 @@ import { POSTMORTEM_FORMATS, type PostmortemFormat } from '../src/postmortem/exp
 const quick = process.argv.includes('--quick');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const settings = quick
-  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000, ircRoundTrips: 30, slackAckRounds: 5 }
-  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000, ircRoundTrips: 200, slackAckRounds: 30 };
+  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000, ircRoundTrips: 30, slackAckRounds: 5, siteIncidents: 10, siteUpdates: 20 }
+  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000, ircRoundTrips: 200, slackAckRounds: 30, siteIncidents: 50, siteUpdates: 200 };
 
 /** The faster of two runs of the same measure (a noisy machine only ever slows a run down). */
 function best(a: PathResult | null, b: PathResult): PathResult {
@@ -426,6 +427,43 @@ function bestLatency(a: PathResult | null, b: PathResult): PathResult {
   return a && a.p99Ms <= b.p99Ms ? a : b;
 }
 
+/** Status reply → static site replaced (DESIGN §4): best of the rounds, each interleaved with its ceiling. */
+async function statusSiteRows(pgUrl: string | null): Promise<void> {
+  process.stderr.write('status site…\n');
+  const dir = await tempDir('site');
+  const bot = await startNullBot({ DATA_DIR: dir.path, ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) });
+  let bestRun: SiteResult | null = null;
+  try {
+    const ids = await fillStatusSite(bot, settings.siteIncidents);
+    for (let round = 0; round < settings.rounds; round++) {
+      const run = await measureStatusSite(bot, ids, settings.siteUpdates);
+      if (!bestRun || run.p99Ms < bestRun.p99Ms) bestRun = run;
+    }
+  } finally {
+    await bot.stop();
+    await dir.remove();
+  }
+  const r = bestRun!;
+  const on = `${settings.siteUpdates} updates, ${settings.siteIncidents} incidents, ${pgUrl ? 'Postgres' : 'PGlite'}`;
+  const ceiling = `write + rename of one ${(r.bytes / 1024).toFixed(0)} kB file`;
+  row({
+    what: `status reply → static site replaced, p50 (${on})`,
+    firebell: millis(r.p50Ms),
+    ceiling: `${millis(r.ceilingP50Ms)} (${ceiling})`,
+    ratio: ratio(r.p50Ms / r.ceilingP50Ms),
+    target: '—',
+    met: '—',
+  });
+  row({
+    what: `status reply → static site replaced, p99 (${on})`,
+    firebell: millis(r.p99Ms),
+    ceiling: `${millis(r.ceilingP99Ms)} (${ceiling})`,
+    ratio: ratio(r.p99Ms / r.ceilingP99Ms),
+    target: '< 1 s',
+    met: yesNo(r.p99Ms < 1_000),
+  });
+}
+
 function printTable(): void {
   const header: Row = { what: 'measure', firebell: 'firebell', ceiling: 'ceiling (same run)', ratio: 'ratio', target: 'target', met: 'met' };
   const keys = Object.keys(header) as (keyof Row)[];
@@ -448,6 +486,7 @@ await withBenchDatabase(async (url) => {
   await twoInstanceRow(url);
   await ircRow(url);
   await scaleRows(url);
+  await statusSiteRows(url);
   await pgliteMemoryRow();
   await processMemoryRow();
   await slackAckRow(url);
@@ -456,6 +495,7 @@ await withBenchDatabase(async (url) => {
     await startupRows(null);
     await commandPathRows(null);
     await ircRow(null);
+    await statusSiteRows(null);
     await pgliteMemoryRow();
     await processMemoryRow();
     await slackAckRow(null);

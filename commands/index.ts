@@ -3,6 +3,7 @@ import action from './action.ts';
 import cause from './cause.ts';
 import close from './close.ts';
 import decision from './decision.ts';
+import deliveries from './deliveries.ts';
 import deleteVerb from './delete.ts';
 import detected from './detected.ts';
 import edit from './edit.ts';
@@ -39,6 +40,7 @@ export const verbs: readonly Verb[] = [
   postmortem,
   show,
   list,
+  deliveries,
   edit,
   deleteVerb,
   help,

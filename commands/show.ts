@@ -4,6 +4,7 @@ import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { zoneOf } from '../src/core/incident-time.ts';
 import { formatLocalDateTime } from '../src/core/zone.ts';
+import { deliverySummary } from '../src/status/describe-delivery.ts';
 
 const RECENT_ENTRIES = 5;
 
@@ -26,7 +27,11 @@ export default defineVerb({
     ];
     if (record.roles.length > 0) lines.push([record.roles.map((r) => `${r.role}: ${r.holder}`).join(' · ')]);
     const status = record.statusUpdates.at(-1);
-    if (status) lines.push([`Last public update (${status.state}, ${formatLocalDateTime(status.postedAt, zone)}): ${status.message}`]);
+    if (status) {
+      lines.push([`Last public update (${status.state}, ${formatLocalDateTime(status.postedAt, zone)}): ${status.message}`]);
+      const deliveries = (await ctx.store.statusDeliveries.forIncident(incident.id)).filter((d) => d.updateId === status.id);
+      if (deliveries.length > 0) lines.push([`Status pages: ${deliverySummary(deliveries)}`]);
+    }
     for (const e of live.slice(-RECENT_ENTRIES)) {
       lines.push([strong(`#${e.id}`), ` ${formatLocalDateTime(e.occurredAt, zone)} ${e.kind} · ${e.author}: ${e.text}`]);
     }

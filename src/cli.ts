@@ -11,6 +11,7 @@ import { createLogger } from './logging.ts';
 import { StartupError } from './startup-error.ts';
 import { POSTMORTEM_FORMATS, streamPostmortem, type PostmortemFormat } from './postmortem/export.ts';
 import { writeChunks, writeFileAtomically } from './postmortem/sink.ts';
+import { CLI_DELIVERIES_SHOWN, deliveryLines } from './status/describe-delivery.ts';
 import { describeHolder, lockDataDir, type LockHolder } from './store/data-dir-lock.ts';
 import { readJournalContents, setAsideCommandsPath } from './store/journal.ts';
 import { describeJournal } from './store/journal-listing.ts';
@@ -24,6 +25,7 @@ const USAGE = `usage: firebell [run]                          start the bot (the
        firebell export INC-n [--format md|json] [--out FILE]
                                                print an incident's postmortem draft, or write it to FILE
        firebell journal                        list commands waiting in the local journal, and those set aside
+       firebell deliveries                     list status-page deliveries pending and dead
        firebell template                       make the embedded database's migrated template (npm install runs it)
        firebell help                           this text`;
 
@@ -198,6 +200,25 @@ async function runJournal(): Promise<number> {
   return 0;
 }
 
+async function runDeliveries(): Promise<number> {
+  const config = requireConfig();
+  const done = await withDataDir(config, 'deliveries', async () => {
+    const db = await openDatabase(config, logger(config));
+    try {
+      const lines = deliveryLines(await sqlStore(db).statusDeliveries.list(['pending', 'dead'], CLI_DELIVERIES_SHOWN));
+      return { ok: true as const, content: `${lines.join('\n')}\n` };
+    } finally {
+      await db.close();
+    }
+  });
+  // The bot holds the data directory: it reads its own database for us.
+  const answer = done.ok ? done.value : await askHolder(config.DATA_DIR, done.holder, { op: 'deliveries' });
+  if (!answer.ok) throw new CliError(`firebell deliveries: ${answer.error}`, 1);
+  if (typeof answer.content !== 'string') throw new CliError('firebell deliveries: the running bot answered without a list', 1);
+  process.stdout.write(answer.content);
+  return 0;
+}
+
 async function askHolder(dataDir: string, holder: LockHolder, request: ControlRequest): Promise<ControlResponse> {
   const busy = describeHolder(dataDir, holder);
   if (!holder.socket) throw new CliError(`firebell ${request.op}: ${busy}; try again when it has finished`, 1);
@@ -217,6 +238,8 @@ async function main(argv: string[]): Promise<number> {
       return runExport(args);
     case 'journal':
       return runJournal();
+    case 'deliveries':
+      return runDeliveries();
     case 'template':
       process.stdout.write(`firebell: embedded database template at ${await ensureTemplate(await loadMigrations())}\n`);
       return 0;

@@ -126,7 +126,28 @@ const schema = z.object({
     .default('pushpin'),
   /** Bearer token Prometheus sends to scrape GET /metrics; unset, /metrics is not served. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random token, as Prometheus sends it)').optional(),
+  /** The static status site (always on); default DATA_DIR/status-site. */
+  STATUS_SITE_DIR: z.string().optional(),
+  STATUS_WEBHOOK_URL: url(['http', 'https'], 'https://hooks.example.com/firebell').optional(),
+  STATUS_WEBHOOK_SECRET: z.string().optional(),
+  STATUSPAGE_API_KEY: z.string().trim().optional(),
+  STATUSPAGE_PAGE_ID: z.string().trim().regex(/^[A-Za-z0-9]+$/, { error: 'expected a page id like gytm4qzbx9t6' }).optional(),
+  STATUSPAGE_API_URL: url(['http', 'https'], 'https://api.statuspage.io/v1').default('https://api.statuspage.io/v1'),
+  /** Components every incident affects, comma-separated. */
+  STATUSPAGE_COMPONENT_IDS: z
+    .string()
+    .transform((v) => v.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .default([]),
+  CACHET_URL: url(['http', 'https'], 'https://status.example.com').optional(),
+  CACHET_TOKEN: z.string().trim().optional(),
 });
+
+/** Settings that only mean something together: setting one without the others is a mistake worth stopping for. */
+const TOGETHER: readonly (readonly string[])[] = [
+  ['STATUS_WEBHOOK_URL', 'STATUS_WEBHOOK_SECRET'],
+  ['STATUSPAGE_API_KEY', 'STATUSPAGE_PAGE_ID'],
+  ['CACHET_URL', 'CACHET_TOKEN'],
+];
 
 export type Config = Omit<z.output<typeof schema>, 'IRC_PORT'> & { IRC_PORT: number };
 
@@ -165,6 +186,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   }
   if (present.SLACK_BOT_TOKEN && !present.SLACK_APP_TOKEN && httpPort.success && httpPort.data === 0 && !problems.has('SLACK_BOT_TOKEN')) {
     problems.set('SLACK_BOT_TOKEN', 'SLACK_BOT_TOKEN: Slack sends its events to the HTTP server, but HTTP_PORT=0 turns it off (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  for (const group of TOGETHER) {
+    const missing = group.filter((name) => present[name] === undefined);
+    if (missing.length === 0 || missing.length === group.length) continue;
+    const set = group.filter((name) => present[name] !== undefined);
+    for (const name of missing) {
+      if (!problems.has(name)) problems.set(name, `${name}: must be set with ${set.join(' and ')}`);
+    }
   }
   if (parsed.success && problems.size === 0) {
     const config = parsed.data;

@@ -18,6 +18,12 @@ export const REDACTED_PATHS = [
   'config.DATABASE_URL',
   'METRICS_TOKEN',
   '*.METRICS_TOKEN',
+  'STATUS_WEBHOOK_SECRET',
+  '*.STATUS_WEBHOOK_SECRET',
+  'STATUSPAGE_API_KEY',
+  '*.STATUSPAGE_API_KEY',
+  'CACHET_TOKEN',
+  '*.CACHET_TOKEN',
 ];
 
 export interface LoggerOptions {

@@ -24,6 +24,7 @@ import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
 import { metricsRoute } from './http/routes/metrics.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
+import { statusSiteRoute } from './http/routes/status-site.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
 import { renderPostmortem } from './postmortem/markdown.ts';
@@ -35,6 +36,14 @@ import { CommandJournal } from './store/journal.ts';
 import { openLease, type Lease } from './store/lease.ts';
 import { openDatabase } from './store/open.ts';
 import { StartupError } from './startup-error.ts';
+import { StatusDeliveryWorker, type StatusDeliveryWorkerOptions } from './status/delivery-worker.ts';
+import { CLI_DELIVERIES_SHOWN, deliveryLines } from './status/describe-delivery.ts';
+import { queuedStatusUpdate } from './status/queued-update.ts';
+import { seedSnapshot } from './status/site/snapshot.ts';
+import { StaticSite } from './status/site/static-site.ts';
+import { HISTORY_DAYS as SITE_SEED_DAYS } from './status/site/view.ts';
+import type { StatusTarget } from './status/target.ts';
+import { configuredTargets } from './status/targets.ts';
 import { sqlStore } from './store/sql-store.ts';
 
 export interface FirebellIo {
@@ -60,6 +69,10 @@ export interface FirebellIo {
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
   /** Slack adapter tuning, for tests: the Web API client's retries. */
   slack?: { retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number } };
+  /** Status delivery tuning, for tests that watch retries. */
+  statusDelivery?: Pick<StatusDeliveryWorkerOptions, 'retry' | 'timeoutMs' | 'random' | 'pollMs' | 'leaseMs'>;
+  /** More status targets besides the configured ones. */
+  statusTargets?: StatusTarget[];
 }
 
 /** What an adapter is given: the one way in for commands, and what it may ask about channels. */
@@ -81,6 +94,8 @@ export interface Firebell {
   executor: CommandExecutor;
   journal: CommandJournal;
   outbox: NoticeOutbox;
+  statusDeliveries: StatusDeliveryWorker;
+  statusSite: StaticSite;
   work: UnitOfWork;
   metrics: Metrics;
   channels: ChannelDirectory;
@@ -136,9 +151,55 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const { dataDir, lock, control, db, journal, httpSecret } = await takeDataDir(config, log, clock);
   const load = (id: number) => loadIncidentRecord(sqlStore(db), id);
   const adapters: ChatAdapter[] = [];
-  const consumers: NoticeConsumer[] = [postmortemWriter({ dataDir, open: (id) => openIncidentRecord(sqlStore(db), id), now: () => clock.now(), log })];
+  const siteDir = resolve(config.STATUS_SITE_DIR ?? join(dataDir, 'status-site'));
+  const statusTargets = [...configuredTargets(config, clock), ...(io.statusTargets ?? [])];
+  let statusSite: StaticSite;
+  try {
+    statusSite = await StaticSite.open({
+      dir: siteDir,
+      snapshotPath: join(dataDir, 'status', 'snapshot.json'),
+      baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
+      clock,
+      log,
+      seed: async () => {
+        const store = sqlStore(db);
+        const updates = await store.statusUpdates.postedSince(new Date(clock.now().getTime() - SITE_SEED_DAYS * 86_400_000));
+        const incidents = await Promise.all([...new Set(updates.map((u) => u.incidentId))].map((id) => store.incidents.get(id)));
+        return seedSnapshot(
+          incidents.filter((i) => i !== null),
+          updates,
+        );
+      },
+    });
+    // Before any command runs: an update recorded from now on gets one delivery per enabled target.
+    await sqlStore(db).statusDeliveries.enableTargets(statusTargets.map((t) => t.name));
+  } catch (err) {
+    await control?.close();
+    await journal.close();
+    await db.close();
+    await lock.release();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC') {
+      throw new StartupError(`the status site cannot be written in ${siteDir} (${code}): set STATUS_SITE_DIR to a directory firebell may write`);
+    }
+    throw err;
+  }
+  const consumers: NoticeConsumer[] = [
+    postmortemWriter({ dataDir, open: (id) => openIncidentRecord(sqlStore(db), id), now: () => clock.now(), log }),
+    statusSite,
+  ];
   let outbox: NoticeOutbox | null = null;
-  const work = new UnitOfWork({ db, consumers: () => consumers, now: () => clock.now(), kept: () => outbox?.wake() });
+  let statusDeliveries: StatusDeliveryWorker | null = null;
+  const work = new UnitOfWork({
+    db,
+    consumers: () => consumers,
+    now: () => clock.now(),
+    kept: () => {
+      outbox?.wake();
+      statusDeliveries?.wake();
+    },
+  });
+  statusDeliveries = new StatusDeliveryWorker({ db, work, clock, log, targets: statusTargets, ...io.statusDelivery });
 
   const postmortems = {
     path: (id: number) => postmortemPath(config.DATA_DIR, id),
@@ -155,6 +216,11 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     postmortems,
     log,
     work,
+    onQueued: (command) => {
+      const update = queuedStatusUpdate(command);
+      if (!update) return;
+      statusSite.showQueued(update).catch((err: unknown) => log.error({ err }, 'status site could not show a queued update'));
+    },
   });
   const metrics = new Metrics({
     journalPending: () => journal.pending().length,
@@ -206,6 +272,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         now: () => clock.now(),
         log,
       }),
+      statusSiteRoute(statusSite.dir),
     );
     server = createHttpServer({ routes, log });
   }
@@ -258,7 +325,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     // Settle marks are otherwise written with the next command: `firebell journal` reads the file.
     await journal.flush();
   }
-  control?.serve(controlHandlers({ load, now: () => clock.now() }));
+  control?.serve(
+    controlHandlers({
+      load,
+      now: () => clock.now(),
+      deliveries: async () => deliveryLines(await sqlStore(db).statusDeliveries.list(['pending', 'dead'], CLI_DELIVERIES_SHOWN)),
+    }),
+  );
 
   let stopping: Promise<void> | null = null;
   /**
@@ -271,6 +344,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     for (const a of adapters) a.stopTaking?.();
     executor.stop();
     await executor.idle();
+    await statusDeliveries!.stop();
     await outbox!.stop();
     for (const a of adapters) await a.stop();
     await Promise.all(leases.map((l) => l.release()));
@@ -293,6 +367,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   for (const a of adapters) await a.start();
   // Notices kept but not delivered before the last stop go out now.
   outbox.wake();
+  statusDeliveries.wake();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
     httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
@@ -311,6 +386,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     executor,
     journal,
     outbox,
+    statusDeliveries,
+    statusSite,
     work,
     metrics,
     channels,

@@ -119,6 +119,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('a status target half set up is refused, naming the variable that is missing', () => {
+    expect(problemsOf(loadConfig({ STATUS_WEBHOOK_URL: 'https://hooks.example.com/firebell' }))).toEqual([
+      'STATUS_WEBHOOK_SECRET: must be set with STATUS_WEBHOOK_URL',
+    ]);
+    expect(problemsOf(loadConfig({ STATUS_WEBHOOK_SECRET: 's3cret' }))).toEqual(['STATUS_WEBHOOK_URL: must be set with STATUS_WEBHOOK_SECRET']);
+    const both = loadConfig({ STATUS_WEBHOOK_URL: 'https://hooks.example.com/firebell', STATUS_WEBHOOK_SECRET: 's3cret' });
+    expect(both.ok).toBe(true);
+  });
+
   test('PUBLIC_URL with HTTP_PORT=0 is reported together with the other bad variables', () => {
     expect(problemsOf(loadConfig({ PUBLIC_URL: 'https://firebell.example.com', HTTP_PORT: '0', LOG_LEVEL: 'loud' })).sort()).toEqual([
       'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',

@@ -74,6 +74,8 @@ export interface ExecutorDeps {
   journalCompactBytes?: number;
   /** Waits between attempts to reach the database again; the last one repeats. */
   retryDelaysMs?: readonly number[];
+  /** Told of each command answered "queued" (the static status site shows a queued update at once). */
+  onQueued?: (command: Command) => void;
 }
 
 /** The user's command did not stand: roll its writes back. */
@@ -491,6 +493,7 @@ export class CommandExecutor {
         job.settle({ reply: queuedReply(), duplicate: false });
         job.answered = 'queued';
         job.settle = () => undefined;
+        this.deps.onQueued?.(job.command);
       }
       this.backlog.push(job);
     }

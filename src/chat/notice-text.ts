@@ -50,7 +50,19 @@ export function noticeText(notice: Notice): NoticeText | null {
         line: line(`Postmortem draft for ${incidentRef(notice.incidentId)}: ${notice.url ?? notice.filename}`),
         mention: [],
       };
+    case 'status_delivery_dead':
+      return {
+        audience: { to: 'ops' },
+        line: line(
+          `⚠ The ${notice.state} update of ${incidentRef(notice.incidentId)} could not be delivered to ${notice.target} after ${notice.attempts} attempts (${notice.error}); `,
+          code(`deliveries retry ${notice.deliveryId}`),
+          ' tries again',
+        ),
+        mention: [],
+      };
     case 'postmortem_outdated':
+    case 'status_posted':
+    case 'status_revised':
       return null;
     case 'command_set_aside': {
       const typed = notice.text === '' ? notice.verb : `${notice.verb} ${notice.text}`;

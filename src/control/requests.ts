@@ -9,6 +9,11 @@ export interface ExportDeps {
   now(): Date;
 }
 
+export interface ControlDeps extends ExportDeps {
+  /** What `firebell deliveries` prints: status deliveries pending and dead. */
+  deliveries(): Promise<string[]>;
+}
+
 /** An incident's postmortem draft as `firebell export` prints it, whether the CLI or the bot reads the database. */
 export async function exportIncident(deps: ExportDeps, incidentId: number, format: PostmortemFormat): Promise<Result<string>> {
   const record = await deps.load(incidentId);
@@ -21,8 +26,11 @@ export function exportRequest(incidentId: number, format: PostmortemFormat): Con
 }
 
 /** What the running bot answers on its control channel. */
-export function controlHandlers(deps: ExportDeps): Record<string, ControlHandler> {
+export function controlHandlers(deps: ControlDeps): Record<string, ControlHandler> {
   return {
+    async deliveries() {
+      return { ok: true, content: `${(await deps.deliveries()).join('\n')}\n` };
+    },
     async export(request) {
       const { incident, format } = request;
       if (!Number.isSafeInteger(incident) || (incident as number) <= 0) return { ok: false, error: 'export: "incident" is a positive number' };

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'unknown_entry'
   | 'entry_deleted'
   | 'nothing_to_export'
+  | 'unknown_delivery'
   | 'database_unavailable';
 
 export interface UserError {

@@ -136,7 +136,7 @@ export async function postStatus(
   if (!open.ok) return open;
   const incident = open.value;
   const entry = await writeEntry(ctx, incident.id, 'status', statusEntryText(state, message), occurredAt);
-  await ctx.store.statusUpdates.insert({
+  const update = await ctx.store.statusUpdates.insert({
     incidentId: incident.id,
     state,
     message,
@@ -145,11 +145,14 @@ export async function postStatus(
     postedAt: occurredAt,
     entryId: entry.id,
   });
+  // In the same transaction as the update: it reaches every external target, or none knows of it.
+  await ctx.store.statusDeliveries.enqueue(update.id, incident.id, ctx.now);
   // A later "resolved" update (a final all-clear) does not move when the incident was resolved.
   const resolvedAt = state === 'resolved' ? (incident.resolvedAt ?? occurredAt) : null;
   await ctx.store.incidents.setState(incident.id, state, resolvedAt);
   const changed = { ...incident, state, resolvedAt };
   await notifyIncidentUpdated(ctx, changed, 'status');
+  ctx.notify({ kind: 'status_posted', incident: changed, update: { id: update.id, key: ctx.source.eventId, state, message, postedAt: occurredAt } });
   return ok(changed);
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUS_STATES, type Incident } from './model.ts';
+import { STATUS_STATES, type Incident, type StatusState } from './model.ts';
 import type { Actor } from './people.ts';
 
 /** Who holds a role, as a notice carries it: enough for a topic or a mention. */
@@ -27,7 +27,22 @@ export type Notice =
    * A command in the journal could not be run any more (it no longer parses, e.g. after an
    * upgrade) and was set aside in `file`, so the commands behind it went through (lesson 4).
    */
-  | { kind: 'command_set_aside'; verb: string; text: string; actor: Actor; receivedAt: Date; reason: string; file: string };
+  | { kind: 'command_set_aside'; verb: string; text: string; actor: Actor; receivedAt: Date; reason: string; file: string }
+  /** A public status update was recorded: the static status site shows it. */
+  | { kind: 'status_posted'; incident: Incident; update: PostedUpdate }
+  /** A public update was corrected (`edit`) or withdrawn (`delete`: message null); the incident is as it stands now. */
+  | { kind: 'status_revised'; incident: Incident; updateId: number; message: string | null }
+  /** A status update could not be delivered to an external target and was set aside. */
+  | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string };
+
+/** A public status update as the status site shows it; `key` is the command's event, so a queued copy is recognised. */
+export interface PostedUpdate {
+  id: number;
+  key: string;
+  state: StatusState;
+  message: string;
+  postedAt: Date;
+}
 
 export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
@@ -81,5 +96,20 @@ export const noticeSchema = z.discriminatedUnion('kind', [
     receivedAt: date,
     reason: z.string(),
     file: z.string(),
+  }),
+  z.object({
+    kind: z.literal('status_posted'),
+    incident: incidentSchema,
+    update: z.object({ id: z.number().int(), key: z.string(), state: z.enum(STATUS_STATES), message: z.string(), postedAt: date }),
+  }),
+  z.object({ kind: z.literal('status_revised'), incident: incidentSchema, updateId: z.number().int(), message: z.string().nullable() }),
+  z.object({
+    kind: z.literal('status_delivery_dead'),
+    incidentId: z.number().int(),
+    deliveryId: z.number().int(),
+    target: z.string(),
+    state: z.enum(STATUS_STATES),
+    attempts: z.number().int(),
+    error: z.string(),
   }),
 ]) satisfies z.ZodType<Notice>;

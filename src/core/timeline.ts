@@ -119,7 +119,10 @@ export async function editEntry(ctx: CoreContext, entryId: number, text: string)
     changedById: personKey(ctx.actor),
     changedAt: ctx.now,
   });
-  if (message !== null) await ctx.store.statusUpdates.reword(incident.id, entryId, message);
+  if (update && message !== null) {
+    await ctx.store.statusUpdates.reword(incident.id, entryId, message);
+    ctx.notify({ kind: 'status_revised', incident, updateId: update.id, message });
+  }
   noteClosedChange(ctx, incident.id, incident.closedAt);
   return ok({ ...entry, text: newText });
 }
@@ -153,6 +156,7 @@ export async function deleteEntry(ctx: CoreContext, entryId: number): Promise<Re
   const found = await liveEntry(ctx, entryId);
   if (!found.ok) return found;
   const { entry, incident } = found.value;
+  const update = entry.kind === 'status' ? await ctx.store.statusUpdates.forEntry(incident.id, entryId) : null;
   await ctx.store.timeline.revise({
     entryId,
     action: 'delete',
@@ -172,6 +176,7 @@ export async function deleteEntry(ctx: CoreContext, entryId: number): Promise<Re
       stateNow = after.state;
       await notifyIncidentUpdated(ctx, { ...incident, ...after }, 'status');
     }
+    if (update) ctx.notify({ kind: 'status_revised', incident: { ...incident, ...after }, updateId: update.id, message: null });
   }
   noteClosedChange(ctx, incident.id, incident.closedAt);
   return ok({ entry: { ...entry, deletedAt: ctx.now, deletedBy: ctx.actor.name, deletedById: personKey(ctx.actor) }, stateNow });

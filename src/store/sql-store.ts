@@ -6,6 +6,7 @@ import { incidentRepository } from './sql/incidents.ts';
 import { noticeRepository } from './sql/notices.ts';
 import { processedEventRepository } from './sql/processed-events.ts';
 import { roleRepository } from './sql/roles.ts';
+import { statusDeliveryRepository } from './sql/status-deliveries.ts';
 import { statusUpdateRepository } from './sql/status-updates.ts';
 import { timelineRepository } from './sql/timeline.ts';
 import type { Store } from './store.ts';
@@ -22,5 +23,6 @@ export function sqlStore(q: Queryable): Store {
     channels: channelLinkRepository(q, candidates),
     events: processedEventRepository(q),
     notices: noticeRepository(q),
+    statusDeliveries: statusDeliveryRepository(q),
   };
 }

@@ -18,6 +18,7 @@ export interface Store {
   channels: ChannelLinkRepository;
   events: ProcessedEventRepository;
   notices: NoticeRepository;
+  statusDeliveries: StatusDeliveryRepository;
 }
 
 export interface NewIncident {
@@ -88,6 +89,8 @@ export interface StatusUpdateRepository {
   forEntry(incidentId: number, entryId: number): Promise<StatusUpdate | null>;
   /** Corrects the public message of the update a timeline entry announced. */
   reword(incidentId: number, entryId: number, message: string): Promise<void>;
+  /** The updates that stand, of every incident with one posted since `since`, in time order. */
+  postedSince(since: Date): Promise<StatusUpdate[]>;
 }
 
 export interface FollowupRepository {
@@ -169,4 +172,62 @@ export interface NoticeRepository {
   /** When the consumer's next delivery falls due, if any is pending. */
   nextDueAt(consumer: string): Promise<Date | null>;
   counts(consumer: string): Promise<{ pending: number; dead: number }>;
+}
+
+export const DELIVERY_STATES = ['pending', 'delivered', 'dead'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** One status update on its way to one external target (DESIGN §4). */
+export interface StatusDelivery {
+  id: number;
+  updateId: number;
+  incidentId: number;
+  target: string;
+  state: DeliveryState;
+  /** Attempts so far (a claimed delivery counts the one being made). */
+  attempts: number;
+  createdAt: Date;
+  dueAt: Date;
+  lastError: string | null;
+  settledAt: Date | null;
+  /** The update's state: what went out. */
+  updateState: StatusState;
+}
+
+/** A claimed delivery with everything its target needs to send it. */
+export interface ClaimedStatusDelivery extends StatusDelivery {
+  incident: Incident;
+  update: StatusUpdate;
+  /** The target's incident for ours, once a delivery has made one. */
+  external: ExternalIncident | null;
+}
+
+export interface ExternalIncident {
+  externalId: string;
+  link: string | null;
+}
+
+/** The status outbox: one delivery per enabled target per update, each settled on its own. */
+export interface StatusDeliveryRepository {
+  /** The targets this deployment publishes to; the others stop getting new deliveries. */
+  enableTargets(names: readonly string[]): Promise<void>;
+  /** Makes one pending delivery of the update per enabled target, due at `at`; returns them. */
+  enqueue(updateId: number, incidentId: number, at: Date): Promise<StatusDelivery[]>;
+  /**
+   * Takes up to `limit` due deliveries to these targets and hides them until `leaseUntil`. One waits
+   * while an older delivery to the same target about the same incident is still pending, so each
+   * external incident gets its updates in the order they were made.
+   */
+  claim(targets: readonly string[], now: Date, leaseUntil: Date, limit: number): Promise<ClaimedStatusDelivery[]>;
+  delivered(id: number, at: Date, external: ExternalIncident | null): Promise<void>;
+  /** Tries again at `retryAt`, or sets it aside as dead when `retryAt` is null. */
+  failed(id: number, error: string, retryAt: Date | null, at: Date): Promise<void>;
+  /** Dead ones back to pending, due at `at`, with fresh attempts; null when there is no such dead delivery. */
+  retry(id: number, at: Date): Promise<StatusDelivery | null>;
+  /** Deliveries in these states, oldest first. */
+  list(states: readonly DeliveryState[], limit: number): Promise<StatusDelivery[]>;
+  /** Every delivery of an incident's updates, oldest first. */
+  forIncident(incidentId: number): Promise<StatusDelivery[]>;
+  /** When the next pending delivery to these targets falls due, if any. */
+  nextDueAt(targets: readonly string[]): Promise<Date | null>;
 }

@@ -89,7 +89,11 @@ describe.each(backends)('notices through the chat outbox on $name', (backend) =>
       [1, 'incident_updated'],
       [2, 'incident_opened'],
     ]);
-    expect(await bot.firebell.outbox.counts()).toEqual({ test: { pending: 0, dead: 1 }, 'postmortem-draft': { pending: 0, dead: 0 } });
+    expect(await bot.firebell.outbox.counts()).toEqual({
+      test: { pending: 0, dead: 1 },
+      'postmortem-draft': { pending: 0, dead: 0 },
+      'status-site': { pending: 0, dead: 0 },
+    });
   });
 
   test('notices carry what adapters need: the opener, the commander, the postmortem link', async () => {

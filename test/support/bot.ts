@@ -7,6 +7,7 @@ import type { Reply } from '../../src/chat/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadIncidentRecord, type IncidentRecord } from '../../src/core/record.ts';
 import { startFirebell, type Firebell, type FirebellIo } from '../../src/main.ts';
+import type { StatusTarget } from '../../src/status/target.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { ManualClock } from './clock.ts';
 import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './databases.ts';
@@ -46,6 +47,9 @@ export interface TestBotOptions {
   /** IRC reconnect and pacing (the adapter runs when env has IRC_HOST). */
   irc?: FirebellIo['irc'];
   slack?: FirebellIo['slack'];
+  statusDelivery?: FirebellIo['statusDelivery'];
+  /** Status targets besides the configured ones (a second webhook under another name). */
+  statusTargets?: (clock: ManualClock) => StatusTarget[];
   /** Start on this database (a restart) instead of a new one; it is left in place at stop. */
   database?: TestDatabase;
 }
@@ -67,6 +71,8 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.irc ? { irc: opts.irc } : {}),
     ...(opts.slack ? { slack: opts.slack } : {}),
+    ...(opts.statusDelivery ? { statusDelivery: opts.statusDelivery } : {}),
+    ...(opts.statusTargets ? { statusTargets: opts.statusTargets(clock) } : {}),
     ...(opts.shell
       ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { platform: 'shell', id: shellUser, name: shellUser } } }
       : {}),
@@ -104,6 +110,7 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       // Nothing of the last test may still be on its way: ids start again at 1 after this.
       await firebell.executor.idle();
       await firebell.outbox.drain();
+      await firebell.statusDeliveries.drain();
       await emptyTables(firebell.db);
     },
     async stop() {

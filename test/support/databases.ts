@@ -93,7 +93,7 @@ export async function openTestDb(backend: TestBackend): Promise<{ db: Db; drop()
 export async function emptyTables(db: Db): Promise<void> {
   const { rows } = await db.query<{ tables: string }>(
     `select string_agg(quote_ident(tablename), ', ') as tables from pg_tables
-     where schemaname = 'public' and tablename not in ('schema_migrations', 'http_secret')`,
+     where schemaname = 'public' and tablename not in ('schema_migrations', 'http_secret', 'status_targets')`,
   );
   await db.exec(`truncate ${rows[0]!.tables} restart identity cascade`);
 }

@@ -24,8 +24,9 @@ export class RecordingAdapter implements ChatAdapter {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  wants(): boolean {
-    return true;
+  /** Everything a chat platform could be told; the status site's own notices are for the site alone. */
+  wants(notice: Notice): boolean {
+    return notice.kind !== 'status_posted' && notice.kind !== 'status_revised';
   }
 
   /** Deliveries from now on wait until release(). */

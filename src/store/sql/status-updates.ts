@@ -55,6 +55,17 @@ export function statusUpdateRepository(q: Queryable): StatusUpdateRepository {
       ]);
       return rows[0] ? toStatusUpdate(rows[0]) : null;
     },
+    async postedSince(since) {
+      const { rows } = await q.query<StatusRow>(
+        `select s.id, s.incident_id, s.state, s.message, s.author, s.author_id, s.posted_at
+         from status_updates s join timeline_entries e on e.id = s.entry_id
+         where e.deleted_at is null
+           and s.incident_id in (select incident_id from status_updates where posted_at >= $1)
+         order by s.posted_at, s.id`,
+        [since],
+      );
+      return rows.map(toStatusUpdate);
+    },
     async reword(incidentId, entryId, message) {
       await q.query('update status_updates set message = $3 where incident_id = $1 and entry_id = $2', [incidentId, entryId, message]);
     },
