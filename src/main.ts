@@ -9,6 +9,7 @@ import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
 import { gatherHealth } from './app/health.ts';
 import { Metrics } from './app/metrics.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
+import { LeasedAdapter } from './chat/leased-adapter.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
@@ -287,23 +288,30 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   if (config.IRC_HOST) {
     // Loaded only when configured: the shell-only bot never pays for irc-framework.
     const { IrcAdapter } = await import('./chat/irc/irc-adapter.ts');
+    const irc = new IrcAdapter({
+      server: {
+        host: config.IRC_HOST,
+        port: config.IRC_PORT,
+        tls: config.IRC_TLS,
+        nick: config.IRC_NICK,
+        sasl: config.IRC_SASL_ACCOUNT && config.IRC_SASL_PASSWORD ? { account: config.IRC_SASL_ACCOUNT, password: config.IRC_SASL_PASSWORD } : null,
+      },
+      channels: config.IRC_CHANNELS,
+      opsChannel: config.OPS_CHANNEL ?? null,
+      allow: config.IRC_ALLOW ?? null,
+      router,
+      directory: channels,
+      clock,
+      log,
+      onReconnect: () => metrics.chatReconnects.inc({ platform: 'irc' }),
+      ...io.irc,
+    });
+    // One instance on the network at a time: the one holding the lease (DESIGN §3).
     adapters.push(
-      new IrcAdapter({
-        server: {
-          host: config.IRC_HOST,
-          port: config.IRC_PORT,
-          tls: config.IRC_TLS,
-          nick: config.IRC_NICK,
-          sasl: config.IRC_SASL_ACCOUNT && config.IRC_SASL_PASSWORD ? { account: config.IRC_SASL_ACCOUNT, password: config.IRC_SASL_PASSWORD } : null,
-        },
-        channels: config.IRC_CHANNELS,
-        opsChannel: config.OPS_CHANNEL ?? null,
-        allow: config.IRC_ALLOW ?? null,
-        router,
-        directory: channels,
-        clock,
+      new LeasedAdapter(irc, lease('irc'), {
         log,
-        ...io.irc,
+        onHeld: (held) => metrics.ircLeaseHeld.set(held ? 1 : 0),
+        onReady: () => outbox?.wake(),
       }),
     );
   }

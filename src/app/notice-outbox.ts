@@ -124,6 +124,11 @@ export class NoticeOutbox {
     const { db, clock, log } = this.opts;
     const store = sqlStore(db);
     const name = state.consumer.name;
+    if (state.consumer.ready?.() === false) {
+      // Not claimed here, so the instance that is on the platform delivers them; look again later.
+      this.arm(state, null);
+      return;
+    }
     try {
       for (;;) {
         const room = (this.opts.concurrency ?? 8) - state.inFlight.size;

@@ -87,6 +87,11 @@ export interface NoticeConsumer {
   wants(notice: Notice): boolean;
   /** Resolves once it is said (or done); a rejection is retried later, with backoff. */
   deliver(notice: Notice, key: string): Promise<void>;
+  /**
+   * False while this instance cannot deliver (another instance is on the platform): its notices
+   * stay in the outbox for the one that can. Absent means always ready.
+   */
+  ready?(): boolean;
 }
 
 export interface ChatAdapter extends NoticeConsumer {

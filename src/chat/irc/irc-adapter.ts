@@ -48,6 +48,8 @@ export interface IrcAdapterOptions extends IrcTuning {
   directory: ChannelDirectory;
   clock: Clock;
   log: Logger;
+  /** Told each time a lost connection is tried again (a metric). */
+  onReconnect?: () => void;
 }
 
 const PLATFORM = 'irc';
@@ -227,6 +229,7 @@ export class IrcAdapter implements ChatAdapter {
       this.reconnectTimer = null;
       if (!this.running) return;
       this.connection?.client.removeAllListeners();
+      this.opts.onReconnect?.();
       this.connect();
     }, wait);
   }
