@@ -55,6 +55,24 @@ describe.each(backends)('notices through the chat outbox on $name', (backend) =>
     expect(told).toContainEqual([2, 'incident_opened']);
   });
 
+  test('a consumer that is not ready (another instance is on its platform) leaves its notices kept, untried, until it is', async () => {
+    let ready = false;
+    chat.ready = () => ready;
+    try {
+      await bot.say('start Checkout down');
+      await bot.firebell.outbox.drain();
+      expect(chat.attempts).toBe(0);
+      expect((await bot.firebell.db.query<{ n: number }>(`select count(*)::int as n from notice_deliveries where consumer = 'test'`)).rows[0]!.n).toBe(1);
+
+      ready = true;
+      await bot.firebell.outbox.drain();
+      expect(chat.kinds()).toEqual(['incident_opened']);
+      expect(chat.attempts).toBe(1);
+    } finally {
+      delete chat.ready;
+    }
+  });
+
   test('a delivery that fails is tried again after its backoff, with the same key', async () => {
     chat.failNext(1);
     await bot.say('start Checkout down');

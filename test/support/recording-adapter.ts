@@ -13,6 +13,8 @@ export class RecordingAdapter implements ChatAdapter {
   attempts = 0;
   /** The key of every attempt: a retried notice keeps its key, so a platform can spot a repeat. */
   readonly attemptKeys: string[] = [];
+  /** Set, the outbox asks it before claiming (an instance not on the platform). */
+  ready?: () => boolean;
   private failures = 0;
   private hung: { release: () => void; promise: Promise<void> } | null = null;
   private waiters: { until: () => boolean; resolve: () => void }[] = [];
