@@ -55,8 +55,8 @@ export function parseExposition(text: string): Exposition {
           if (l[3] === '') break;
         }
       }
-      const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : m[3] === 'NaN' ? NaN : Number(m[3]);
-      if (Number.isNaN(value) && m[3] !== 'NaN') fail('bad value');
+      const value = parseSampleValue(m[3]!);
+      if (value === null) return fail('bad value');
       samples.push({ name: m[1]!, labels, value });
     });
   const same = (a: Record<string, string>, b: Record<string, string>) =>
@@ -66,4 +66,15 @@ export function parseExposition(text: string): Exposition {
     samples,
     value: (name, labels = {}) => samples.find((s) => s.name === name && same(s.labels, labels))?.value,
   };
+}
+
+/**
+ * A sample value as Prometheus reads it (Go's strconv.ParseFloat): a number, or NaN and Inf in any
+ * case (prom-client writes an empty event-loop histogram's mean as `Nan`).
+ */
+function parseSampleValue(text: string): number | null {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  const value = Number(text);
+  return text.trim() === '' || Number.isNaN(value) ? null : value;
 }
