@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'unknown_entry'
   | 'entry_deleted'
   | 'nothing_to_export'
+  | 'unknown_warning'
+  | 'warning_resolved'
   | 'database_unavailable';
 
 export interface UserError {

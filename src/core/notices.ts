@@ -22,14 +22,35 @@ export type Notice =
   /** A closed incident's record changed: its exported draft must be written again. */
   | { kind: 'postmortem_outdated'; incidentId: number }
   /** The draft exists now (the incident closed): where people can read it. */
-  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null };
+  | { kind: 'postmortem_ready'; incidentId: number; filename: string; url: string | null }
+  /** A warning still unacked: the nth reminder of this episode, in the ops channel. */
+  | { kind: 'warning_nag'; warning: WarningBrief; nth: number }
+  /** A warning resolved: how long it was open, how often it was nagged, who acked it. */
+  | { kind: 'warning_resolved'; warning: WarningBrief; openForMs: number; nags: number; ackedBy: string | null }
+  /** The daily digest, habitually ignored warnings first. */
+  | { kind: 'warnings_digest'; warnings: WarningBrief[] }
+  /** An open incident without a public status update for its severity's cadence: remind its commander. */
+  | { kind: 'status_nag'; incident: Incident; commander: RoleHolder | null; silentForMs: number };
+
+/** A warning as a notice carries it: what its words need, as it was then. */
+export interface WarningBrief {
+  id: number;
+  summary: string;
+  severity: string | null;
+  owner: RoleHolder | null;
+  fireCount: number;
+  nagCount: number;
+  habitual: boolean;
+  openedAt: Date;
+}
 
 export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
 export type IncidentChange = (typeof INCIDENT_CHANGES)[number];
 
-/** The incident a notice is about: notices about one incident are delivered in the order made. */
-export function noticeIncidentId(notice: Notice): number {
-  return 'incident' in notice ? notice.incident.id : notice.incidentId;
+/** The incident a notice is about (notices about one incident are delivered in the order made); null for none. */
+export function noticeIncidentId(notice: Notice): number | null {
+  if ('incident' in notice) return notice.incident.id;
+  return 'incidentId' in notice ? notice.incidentId : null;
 }
 
 const date = z.coerce.date();
@@ -47,6 +68,19 @@ const incidentSchema = z.object({
   openedById: z.string(),
   openedAt: date,
 }) satisfies z.ZodType<Incident>;
+
+const holderSchema = z.object({ name: z.string(), id: z.string() });
+
+const warningBriefSchema = z.object({
+  id: z.number().int(),
+  summary: z.string(),
+  severity: z.string().nullable(),
+  owner: holderSchema.nullable(),
+  fireCount: z.number().int(),
+  nagCount: z.number().int(),
+  habitual: z.boolean(),
+  openedAt: date,
+}) satisfies z.ZodType<WarningBrief>;
 
 const actorSchema = z.object({ platform: z.string(), id: z.string(), name: z.string() });
 
@@ -67,4 +101,14 @@ export const noticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('incident_closed'), incident: incidentSchema }),
   z.object({ kind: z.literal('postmortem_outdated'), incidentId: z.number().int() }),
   z.object({ kind: z.literal('postmortem_ready'), incidentId: z.number().int(), filename: z.string(), url: z.string().nullable() }),
+  z.object({ kind: z.literal('warning_nag'), warning: warningBriefSchema, nth: z.number().int() }),
+  z.object({
+    kind: z.literal('warning_resolved'),
+    warning: warningBriefSchema,
+    openForMs: z.number(),
+    nags: z.number().int(),
+    ackedBy: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('warnings_digest'), warnings: z.array(warningBriefSchema) }),
+  z.object({ kind: z.literal('status_nag'), incident: incidentSchema, commander: holderSchema.nullable(), silentForMs: z.number() }),
 ]) satisfies z.ZodType<Notice>;

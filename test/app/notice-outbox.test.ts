@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Notice } from '../../src/core/notices.ts';
+import { noticeIncidentId, type Notice } from '../../src/core/notices.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
 
-const incidentOf = (n: Notice) => ('incident' in n ? n.incident.id : n.incidentId);
+const incidentOf = (n: Notice) => noticeIncidentId(n);
 
 describe.each(backends)('notices through the chat outbox on $name', (backend) => {
   let bot: TestBot;
