@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { findIncident } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
 import { loadIncidentRecord } from '../core/record.ts';
+import { DEFAULT_NAG_POLICY } from '../core/nag-policy.ts';
+import type { WarningSettings } from '../core/warnings.ts';
 import type { Zone } from '../core/zone.ts';
 import { reply } from '../chat/reply.ts';
 import { commandKey, type Invocation, type LateReply, type Reply } from '../chat/types.ts';
@@ -74,6 +76,10 @@ export interface ExecutorDeps {
   journalCompactBytes?: number;
   /** Waits between attempts to reach the database again; the last one repeats. */
   retryDelaysMs?: readonly number[];
+  /** The nag policy and warning owners; the documented defaults when not given. */
+  warnings?: WarningSettings;
+  /** Told when a command sets a nag due (the scheduler re-arms if it is sooner). */
+  nagDue?: (at: Date) => void;
 }
 
 /** The user's command did not stand: roll its writes back. */
@@ -408,6 +414,8 @@ export class CommandExecutor {
       verbs: this.deps.verbs,
       postmortems: this.deps.postmortems,
       loadRecord: (id) => loadIncidentRecord(store, id),
+      warnings: this.deps.warnings ?? { policy: DEFAULT_NAG_POLICY, owners: new Map() },
+      nagDue: (at) => this.deps.nagDue?.(at),
     };
   }
 

@@ -71,7 +71,9 @@ export function warningRepository(q: Queryable): WarningRepository {
   }
   return {
     async take(w) {
-      // Insert-or-nothing first, so two transactions taking one new fingerprint cannot both make it.
+      const found = await one('w.fingerprint = $1', [w.fingerprint], true);
+      if (found) return { warning: found, created: false };
+      // Insert-or-nothing, so two transactions taking one new fingerprint cannot both make it.
       const { rows } = await q.query<WarningRow>(
         `insert into warnings as w (fingerprint, summary, first_seen_at, last_seen_at, opened_at)
          values ($1, $2, $3, $3, $3) on conflict (fingerprint) do nothing returning ${WARNING_COLUMNS}`,
