@@ -5,8 +5,10 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
 import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
+import { NagScheduler } from './app/nag-scheduler.ts';
 import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
+import { nodeScheduleTimer, type WakeUpTimer } from './app/wake-up.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
@@ -15,10 +17,12 @@ import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
 import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
+import type { WarningSettings } from './core/warnings.ts';
 import { loadIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
+import { hookRoutes } from './http/routes/hooks.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
@@ -50,6 +54,8 @@ export interface FirebellIo {
   adapters?: (core: AdapterCore) => ChatAdapter[];
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+  /** The nag scheduler's wake-up; tests pass one that fires when their clock moves. */
+  wakeUp?: WakeUpTimer;
 }
 
 /** What an adapter is given: the one way in for commands, and what it may ask about channels. */
@@ -65,6 +71,7 @@ export interface Firebell {
   journal: CommandJournal;
   outbox: NoticeOutbox;
   work: UnitOfWork;
+  scheduler: NagScheduler;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
   /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
@@ -127,6 +134,20 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     url: (id: number, format: PostmortemFormat = 'md') =>
       config.PUBLIC_URL ? postmortemUrl(config.PUBLIC_URL, httpSecret, id, format) : null,
   };
+  const warnings: WarningSettings = {
+    policy: { scheduleMs: config.NAG_SCHEDULE, habitualFires: config.NAG_HABITUAL.fires, habitualWindowMs: config.NAG_HABITUAL.windowMs },
+    owners: config.WARNING_OWNERS,
+  };
+  const scheduler = new NagScheduler({
+    db,
+    work,
+    clock,
+    timer: io.wakeUp ?? nodeScheduleTimer(clock),
+    log,
+    policy: warnings.policy,
+    cadence: config.STATUS_CADENCE,
+    zone: config.FIREBELL_TZ,
+  });
   const executor = new CommandExecutor({
     db,
     journal,
@@ -137,6 +158,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     postmortems,
     log,
     work,
+    warnings,
+    nagDue: (at) => scheduler.nagDue(at),
   });
   const router = new CommandRouter(verbs, executor, log);
 
@@ -159,6 +182,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         log,
       }),
     ];
+    // No token, no hooks: they answer 404 rather than take warnings from anyone.
+    if (config.WEBHOOK_TOKEN) routes.push(...hookRoutes({ token: config.WEBHOOK_TOKEN, dispatch: (inv) => router.dispatch(inv), clock, log }));
     server = createHttpServer({ routes, log });
   }
 
@@ -184,6 +209,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await executor.idle();
   }
   control?.serve(controlHandlers({ load, now: () => clock.now() }));
+  scheduler.start();
 
   let stopping: Promise<void> | null = null;
   async function stopInOrder(): Promise<void> {
@@ -192,6 +218,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     await control?.close();
     executor.stop();
     await executor.idle();
+    await scheduler.stop();
     await outbox!.stop();
     // A clean stop leaves PGlite's files synced and nothing for the journal to replay.
     await executor.checkpoint();
@@ -224,6 +251,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     journal,
     outbox,
     work,
+    scheduler,
     channels,
     shell,
     chatPlatforms,
