@@ -116,7 +116,7 @@ export class NagScheduler {
 
   private async runTick(): Promise<TickResult> {
     const { work, clock, policy } = this.deps;
-    const batch = this.deps.batchSize ?? 500;
+    const batch = this.deps.batchSize ?? 1_000;
     const now = clock.now();
     let warningNags = 0;
     for (;;) {

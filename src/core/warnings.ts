@@ -234,11 +234,12 @@ export interface NagWork {
  */
 export async function sendDueNags(work: NagWork, policy: NagPolicy, now: Date, limit: number): Promise<number> {
   const due = await work.store.warnings.claimDue(now, limit);
-  for (const before of due) {
+  const sent = due.map((before): Warning => {
     const w: Warning = { ...before, nagCount: before.nagCount + 1, episodeNagCount: before.episodeNagCount + 1, lastNagAt: now };
     w.nextNagAt = nextNagAt(nagStateOf(w), policy, now);
-    await work.store.warnings.save(w);
-    work.notify({ kind: 'warning_nag', warning: warningBrief(w), nth: w.episodeNagCount });
-  }
+    return w;
+  });
+  await work.store.warnings.recordNags(sent);
+  for (const w of sent) work.notify({ kind: 'warning_nag', warning: warningBrief(w), nth: w.episodeNagCount });
   return due.length;
 }

@@ -167,6 +167,9 @@ export interface NewWarning {
   at: Date;
 }
 
+/** A nag sent: the warning's counts and next due time after it. */
+export type NagSent = Pick<Warning, 'id' | 'nagCount' | 'episodeNagCount' | 'lastNagAt' | 'nextNagAt'>;
+
 /** Warnings and their nag state (DESIGN §5). Reads that lead to a write lock the row until commit. */
 export interface WarningRepository {
   /** The warning with this fingerprint, locked; made (empty, open, never fired) when there is none. */
@@ -177,6 +180,8 @@ export interface WarningRepository {
   get(id: number): Promise<Warning | null>;
   /** Writes back everything that changes after it is made. */
   save(w: Warning): Promise<void>;
+  /** Writes back what sending nags changed, for many warnings in one statement (a scheduler tick). */
+  recordNags(nags: readonly NagSent[]): Promise<void>;
   addFiring(warningId: number, at: Date): Promise<void>;
   firingsSince(warningId: number, since: Date): Promise<Date[]>;
   /** Open warnings, habitually ignored ones first. */

@@ -44,6 +44,8 @@ describe.each(backends)('nags on $name', (backend) => {
   beforeEach(async () => {
     await bot.reset();
     bot.clock.set('2026-03-02T10:00:00Z');
+    // The clock went back for this test: the scheduler looks again from here, as it would on start.
+    await bot.firebell.scheduler.tick();
     chat.told.length = 0;
   });
 

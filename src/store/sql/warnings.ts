@@ -122,6 +122,17 @@ export function warningRepository(q: Queryable): WarningRepository {
       );
       if (rowCount !== 1) throw new Error(`save warning ${w.id}: no such row`);
     },
+    async recordNags(nags) {
+      if (nags.length === 0) return;
+      await q.query(
+        `update warnings w set nag_count = n.nag_count, episode_nag_count = n.episode_nag_count, last_nag_at = n.last_nag_at,
+           next_nag_at = n.next_nag_at
+         from unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+           as n(id, nag_count, episode_nag_count, last_nag_at, next_nag_at)
+         where w.id = n.id`,
+        [nags.map((n) => n.id), nags.map((n) => n.nagCount), nags.map((n) => n.episodeNagCount), nags.map((n) => n.lastNagAt), nags.map((n) => n.nextNagAt)],
+      );
+    },
     async addFiring(warningId, at) {
       await q.query('insert into warning_firings (warning_id, fired_at) values ($1, $2)', [warningId, at]);
     },
