@@ -98,7 +98,7 @@ export function noticeText(notice: Notice): NoticeText | null {
       ];
       return {
         audience: { to: 'ops' },
-        line: line(`📋 Warnings digest, ${notice.warnings.length} open: `, parts.join(' · ')),
+        line: line(`📋 Warnings digest (${notice.warnings.length}): `, parts.join(' · ')),
         mention: owners(habitual),
       };
     }

@@ -108,9 +108,8 @@ export async function recordFiring(
   if (change === 'reopened') {
     Object.assign(w, { state: 'open', openedAt: at, episodeNagCount: 0, lastNagAt: null, resolvedAt: null });
   }
-  await ctx.store.warnings.addFiring(w.id, at);
   const windowStart = new Date(ctx.now.getTime() - settings.policy.habitualWindowMs);
-  const firings = await ctx.store.warnings.firingsSince(w.id, windowStart);
+  const firings = await ctx.store.warnings.addFiring(w.id, at, windowStart);
   const wasHabitual = w.habitual;
   w.habitual = wasHabitual || isHabitual(firings, w.ackedAt, settings.policy, ctx.now);
   // Newly flagged: say so now, whatever the schedule says (a flapping warning never waits 15 min).

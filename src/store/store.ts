@@ -182,8 +182,8 @@ export interface WarningRepository {
   save(w: Warning): Promise<void>;
   /** Writes back what sending nags changed, for many warnings in one statement (a scheduler tick). */
   recordNags(nags: readonly NagSent[]): Promise<void>;
-  addFiring(warningId: number, at: Date): Promise<void>;
-  firingsSince(warningId: number, since: Date): Promise<Date[]>;
+  /** Records a firing; returns every firing since `since`, this one included (one round trip: intake is hot). */
+  addFiring(warningId: number, at: Date, since: Date): Promise<Date[]>;
   /** Open warnings, habitually ignored ones first. */
   listOpen(): Promise<Warning[]>;
   /** What the daily digest lists: open warnings and habitually ignored ones, habitual first. */

@@ -119,7 +119,7 @@ describe.each(backends)('nags on $name', (backend) => {
     heard(chat);
     await bot.advance('2h');
     expect(heard(chat).filter((l) => l.includes('digest'))).toEqual([
-      '[ops] 📋 Warnings digest, 2 open: habitually ignored: W-2 Queue backlog growing (fired 5 times, nagged 3 times) · open: W-1 Disk 91% full (fired once, nagged 0 times)',
+      '[ops] 📋 Warnings digest (2): habitually ignored: W-2 Queue backlog growing (fired 5 times, nagged 3 times) · open: W-1 Disk 91% full (fired once, nagged 0 times)',
     ]);
     await bot.advance('23h');
     expect(heard(chat).filter((l) => l.includes('digest'))).toEqual([]);

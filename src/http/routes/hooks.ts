@@ -38,7 +38,12 @@ const alertmanagerPayload = z.object({
 
 /** The generic hook: one warning in plain JSON. */
 const genericPayload = z.object({
-  key: z.string().trim().min(1).max(MAX_FINGERPRINT_LENGTH),
+  key: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_FINGERPRINT_LENGTH)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed in a key'),
   summary: z.string().trim().min(1),
   severity: z.string().max(100).optional(),
   owner: z.string().max(200).optional(),

@@ -133,13 +133,14 @@ export function warningRepository(q: Queryable): WarningRepository {
         [nags.map((n) => n.id), nags.map((n) => n.nagCount), nags.map((n) => n.episodeNagCount), nags.map((n) => n.lastNagAt), nags.map((n) => n.nextNagAt)],
       );
     },
-    async addFiring(warningId, at) {
-      await q.query('insert into warning_firings (warning_id, fired_at) values ($1, $2)', [warningId, at]);
-    },
-    async firingsSince(warningId, since) {
+    async addFiring(warningId, at, since) {
+      // The outer select cannot see the row its own CTE inserts, so the new firing is added to it.
       const { rows } = await q.query<{ fired_at: Date }>(
-        'select fired_at from warning_firings where warning_id = $1 and fired_at >= $2 order by fired_at',
-        [warningId, since],
+        `with added as (insert into warning_firings (warning_id, fired_at) values ($1, $2) returning fired_at)
+         select fired_at from warning_firings where warning_id = $1 and fired_at >= $3
+         union all select fired_at from added where fired_at >= $3
+         order by fired_at`,
+        [warningId, at, since],
       );
       return rows.map((r) => r.fired_at);
     },
