@@ -142,7 +142,10 @@ function eventOf(inv: Invocation): { platform: string; eventId: string } {
 /** Commands from one channel (or about one named incident) go to one lane, so they keep their order. */
 function laneOf(command: Command, lanes: number): number {
   const { bound, invocation } = command;
-  const key = bound.incidentId !== null ? `INC-${bound.incidentId}` : `${invocation.channel.platform}\u0000${invocation.channel.id}`;
+  const key =
+    bound.incidentId !== null
+      ? `INC-${bound.incidentId}`
+      : (invocation.orderKey ?? `${invocation.channel.platform}\u0000${invocation.channel.id}`);
   let hash = 0;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
   return Math.abs(hash) % lanes;

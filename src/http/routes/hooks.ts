@@ -191,6 +191,8 @@ export function hookRoutes(deps: HookRouteDeps): HttpRoute[] {
             actor: { platform: 'hook', id: source.name, name: source.actorName },
             channel: { platform: 'hook', id: source.name },
             eventId: randomUUID(),
+            // Firing and resolving of one alert stay in order; different alerts need not.
+            orderKey: `${source.name}\u0000${String(c.report.fingerprint)}`,
             ...(c.idempotencyKey ? { idempotencyKey: c.idempotencyKey } : {}),
             receivedAt,
           }),
