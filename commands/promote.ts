@@ -18,6 +18,7 @@ export default defineVerb({
     const r = await promoteWarning(ctx, warning);
     if (!r.ok) return reply.error(r.error.message);
     const { incident } = r.value;
+    ctx.nagDue(ctx.now);
     return {
       ...reply.ok([strong(incidentRef(incident.id)), ` opened from ${warningRef(warning)}: ${incident.title} · SEV${incident.severity}`]),
       opened: incident.id,

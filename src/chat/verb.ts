@@ -23,7 +23,10 @@ export interface VerbContext extends CoreContext {
   loadRecord(incidentId: number): Promise<IncidentRecord | null>;
   /** The nag policy and warning owners, from the configuration. */
   warnings: WarningSettings;
-  /** Tells the nag scheduler a nag falls due then (it wakes early if that is sooner than planned). */
+  /**
+   * Tells the nag scheduler to look at `at` (it wakes early if that is sooner than planned): a nag
+   * falls due then, or an incident's status cadence changed (opened, severity changed).
+   */
   nagDue(at: Date): void;
 }
 

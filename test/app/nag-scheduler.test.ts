@@ -5,6 +5,7 @@ import type { Reply } from '../../src/chat/types.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
+import { ShellSession } from '../support/shell-session.ts';
 
 /** What the chat was told since the last look, one line each as the shell prints it. */
 function heard(chat: RecordingAdapter): string[] {
@@ -147,5 +148,46 @@ describe.each(backends)('nags on $name', (backend) => {
     await bot.say('start Typo on the status page --sev 4');
     await bot.advance('12h');
     expect(heard(chat).filter((l) => l.includes('⏰'))).toEqual([]);
+  });
+});
+
+describe.each(backends)('nags on the shell on $name', (backend) => {
+  const terminal = new ShellSession();
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot(backend, { now: '2026-03-02T10:00:00Z', shell: { input: terminal.input, output: terminal.output, user: 'dana' } });
+  });
+  afterAll(() => bot.stop());
+
+  test('a responder at the terminal sees the nags, acks, and hears no more', async () => {
+    expect(await terminal.type('warn Replica lag above 30s --key lag')).toBe('W-1 recorded: Replica lag above 30s');
+    const before = terminal.transcript.length;
+    await bot.advance('15m');
+    expect(terminal.transcript.slice(before)).toBe('⏰ W-1 still unacked, nag 1 (fired once): Replica lag above 30s · ack W-1 or snooze W-1 <duration>\n');
+    expect(await terminal.type('ack W-1')).toBe('W-1 acked by dana; no more nags about it');
+    const afterAck = terminal.transcript.length;
+    await bot.advance('8h');
+    expect(terminal.transcript.slice(afterAck)).toBe('');
+  });
+});
+
+describe.each(backends)('a demo cadence in seconds on $name', (backend) => {
+  let bot: TestBot;
+  let chat: RecordingAdapter;
+  beforeAll(async () => {
+    chat = new RecordingAdapter('test');
+    bot = await startTestBot(backend, { now: '2026-03-02T10:00:00Z', adapters: () => [chat], env: { STATUS_CADENCE: 'sev1:30s' } });
+  });
+  afterAll(() => bot.stop());
+
+  test('an incident opened while the scheduler sleeps is reminded on its cadence, not at its next look', async () => {
+    await bot.advance('1m');
+    await bot.say('start Checkout down --sev 1');
+    await bot.advance('29s');
+    expect(heard(chat).filter((l) => l.includes('⏰'))).toEqual([]);
+    await bot.advance('1s');
+    expect(heard(chat).filter((l) => l.includes('⏰'))).toEqual([
+      '[INC-1] ⏰ INC-1 [SEV1] investigating: Checkout down: no public status update for 30s; post one with status <state> <message>',
+    ]);
   });
 });
