@@ -25,6 +25,7 @@ import start from './start.ts';
 import status from './status.ts';
 import warn from './warn.ts';
 import warnings from './warnings.ts';
+import unpin from './unpin.ts';
 
 /** Every verb, in the order `help` lists them. */
 export const verbs: readonly Verb[] = [
@@ -54,4 +55,5 @@ export const verbs: readonly Verb[] = [
   help,
   link,
   alert,
+  unpin,
 ];

@@ -16,10 +16,10 @@ export default defineVerb({
   scope: 'global',
   writes: true,
   internal: true,
-  args: z.object({ incidentId: z.number().int().positive() }),
-  payload: z.object({ incidentId: z.number().int().positive() }),
-  async run({ incidentId }, ctx) {
-    const r = await linkChannel(ctx, incidentId);
+  args: z.object({ incidentId: z.number().int().positive(), anchor: z.string().min(1).max(200).optional() }),
+  payload: z.object({ incidentId: z.number().int().positive(), anchor: z.string().min(1).max(200).optional() }),
+  async run({ incidentId, anchor }, ctx) {
+    const r = await linkChannel(ctx, incidentId, anchor ?? null);
     if (!r.ok) return reply.error(r.error.message);
     return reply.ok(`This channel now belongs to ${incidentRef(incidentId)}.`);
   },

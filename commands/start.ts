@@ -20,6 +20,8 @@ export default defineVerb({
     at: when.optional(),
     tz: z.string().optional(),
   }),
+  // A form filled in instead of typed (Slack's start modal): a title with `--sev` in it stays a title.
+  payload: z.object({ title: freeText('title', MAX_TITLE_LENGTH), sev: severity.optional() }),
   async run({ title, sev, at, tz }, ctx) {
     const severityLevel = sev ?? DEFAULT_SEVERITY;
     const r = await openIncident(ctx, { title, severity: severityLevel, at: at ?? null, timeZone: tz ?? null });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseDuration } from './core/duration.ts';
 import { DEFAULT_NAG_POLICY, DEFAULT_STATUS_CADENCE, type StatusCadence } from './core/nag-policy.ts';
 import { parsePersonRef } from './core/people.ts';
+import { parseAllowList, type AllowRule } from './chat/irc/allow.ts';
+import { isValidChannelName, parseChannelList } from './chat/irc/channel-name.ts';
 import { parseZone, UTC_ZONE, type Zone } from './core/zone.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -116,6 +118,37 @@ const ownerMap = z.string().transform((v, ctx): ReadonlyMap<string, string> => {
 const webhookToken = z
   .string()
   .refine((v) => /^[\x21-\x7e]{16,}$/.test(v), { error: 'expected at least 16 printable characters without spaces (e.g. `openssl rand -hex 32`)' });
+const ircChannels = z.string().transform((v, ctx): string[] => {
+  const parsed = parseChannelList(v);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+  return z.NEVER;
+});
+
+const ircAllow = z.string().transform((v, ctx): AllowRule[] => {
+  const parsed = parseAllowList(v);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: 'custom', message: parsed.error.message, input: v });
+  return z.NEVER;
+});
+
+// RFC 2812's nick: a letter or one of []\`_^{|}, then those, digits and dashes.
+const ircNick = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/, {
+    error: (iss) => `expected an IRC nick (a letter first, at most 30 characters, no spaces), got "${String(iss.input)}"`,
+  });
+
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+
+// One name for every platform: `#ops` is that channel on IRC and on Slack; a Slack id is Slack's only.
+const opsChannel = z
+  .string()
+  .trim()
+  .refine((v) => isValidChannelName(v) || SLACK_CHANNEL_ID.test(v), {
+    error: (iss) => `expected a channel name like #ops (or a Slack channel id), got "${String(iss.input)}"`,
+  });
 
 /**
  * The environment firebell reads (DESIGN §7). Every variable is listed in .env.example and the
@@ -136,9 +169,36 @@ const schema = z.object({
   WARNING_OWNERS: ownerMap.default(() => new Map<string, string>()),
   /** Unset: the hooks are off (404), never open. */
   WEBHOOK_TOKEN: webhookToken.optional(),
+  /** Where announcements and nags go, on each platform that has a channel of that name. */
+  OPS_CHANNEL: opsChannel.optional(),
+  /** Set: firebell joins this IRC server. */
+  IRC_HOST: z.string().trim().optional(),
+  /** Default 6697 with TLS, else 6667 (filled in below). */
+  IRC_PORT: port.optional(),
+  IRC_NICK: ircNick.default('firebell'),
+  IRC_TLS: flag.default(false),
+  IRC_SASL_ACCOUNT: z.string().trim().optional(),
+  IRC_SASL_PASSWORD: z.string().optional(),
+  IRC_CHANNELS: ircChannels.default([]),
+  /** Unset: everyone in the bot's channels may change incidents. */
+  IRC_ALLOW: ircAllow.optional(),
+  /** Slack switches on with both of these (DESIGN §7); one without the other is refused below. */
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-\S+$/, { error: 'expected a bot token starting with xoxb-' }).optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().regex(/^\S+$/, { error: 'expected the signing secret from the app\'s Basic Information page' }).optional(),
+  /** Socket Mode instead of the HTTP receiver. */
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-\S+$/, { error: 'expected an app-level token starting with xapp-' }).optional(),
+  /** Another Web API base: GovSlack, a proxy, or a test's fake. */
+  SLACK_API_URL: url(['http', 'https'], 'https://slack.com/api/').transform((u) => (u.endsWith('/') ? u : `${u}/`)).optional(),
+  /** Reacting with this emoji puts a message on the timeline. */
+  SLACK_TIMELINE_EMOJI: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/^:|:$/g, ''))
+    .pipe(z.string().regex(/^[a-z0-9_+'-]{1,100}$/, { error: 'expected an emoji name like pushpin' }))
+    .default('pushpin'),
 });
 
-export type Config = z.output<typeof schema>;
+export type Config = Omit<z.output<typeof schema>, 'IRC_PORT'> & { IRC_PORT: number };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -156,7 +216,30 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (present.PUBLIC_URL && httpPort.success && httpPort.data === 0 && !problems.has('PUBLIC_URL')) {
     problems.set('PUBLIC_URL', 'PUBLIC_URL: links would point at the HTTP server, but HTTP_PORT=0 turns it off');
   }
-  if (parsed.success && problems.size === 0) return { ok: true, config: parsed.data };
+  // SASL needs both halves; a half-set pair would silently connect without logging in.
+  for (const [name, other] of [
+    ['IRC_SASL_ACCOUNT', 'IRC_SASL_PASSWORD'],
+    ['IRC_SASL_PASSWORD', 'IRC_SASL_ACCOUNT'],
+  ] as const) {
+    if (present[name] && !present[other] && !problems.has(name)) problems.set(name, `${name}: set ${other} too, or neither`);
+  }
+  for (const name of ['IRC_PORT', 'IRC_NICK', 'IRC_TLS', 'IRC_SASL_ACCOUNT', 'IRC_CHANNELS', 'IRC_ALLOW'] as const) {
+    if (present[name] && !present.IRC_HOST && !problems.has(name)) problems.set(name, `${name}: IRC is off until IRC_HOST is set`);
+  }
+  for (const [name, other] of [
+    ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+    ['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN'],
+  ] as const) {
+    if (present[name] && !present[other] && !problems.has(name)) problems.set(name, `${name}: Slack also needs ${other}`);
+  }
+  if (present.SLACK_BOT_TOKEN && !present.SLACK_APP_TOKEN && httpPort.success && httpPort.data === 0 && !problems.has('SLACK_BOT_TOKEN')) {
+    problems.set('SLACK_BOT_TOKEN', 'SLACK_BOT_TOKEN: Slack sends its events to the HTTP server, but HTTP_PORT=0 turns it off (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (parsed.success && problems.size === 0) {
+    const config = parsed.data;
+    return { ok: true, config: { ...config, IRC_PORT: config.IRC_PORT ?? (config.IRC_TLS ? 6697 : 6667) } };
+  }
   return { ok: false, problems: [...problems.values()] };
 }
 

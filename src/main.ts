@@ -12,6 +12,7 @@ import { nodeScheduleTimer, type WakeUpTimer } from './app/wake-up.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
+import type { IrcTuning } from './chat/irc/irc-adapter.ts';
 import type { Config } from './config.ts';
 import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
@@ -26,6 +27,7 @@ import { hookRoutes } from './http/routes/hooks.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import type { PostmortemFormat } from './postmortem/export.ts';
+import { renderPostmortem } from './postmortem/markdown.ts';
 import { postmortemPath, postmortemWriter } from './postmortem/writer.ts';
 import { describeHolder, lockDataDir } from './store/data-dir-lock.ts';
 import type { Db } from './store/db.ts';
@@ -52,10 +54,14 @@ export interface FirebellIo {
    * the others and told about notices through the outbox.
    */
   adapters?: (core: AdapterCore) => ChatAdapter[];
+  /** IRC reconnect and pacing, for tests that restart the server. */
+  irc?: IrcTuning;
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
   /** The nag scheduler's wake-up; tests pass one that fires when their clock moves. */
   wakeUp?: WakeUpTimer;
+  /** Slack adapter tuning, for tests: the Web API client's retries. */
+  slack?: { retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number } };
 }
 
 /** What an adapter is given: the one way in for commands, and what it may ask about channels. */
@@ -163,10 +169,41 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   });
   const router = new CommandRouter(verbs, executor, log);
 
+  const channels: ChannelDirectory = {
+    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
+    linkOf: (incidentId, platform) => sqlStore(db).channels.linkOf(incidentId, platform),
+    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
+  };
+  const routes: HttpRoute[] = [];
+  if (config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET) {
+    // Loaded only when configured: Bolt is large, and the shell-only bot stays small.
+    const { SlackAdapter } = await import('./chat/slack/slack-adapter.ts');
+    const slack = new SlackAdapter({
+      botToken: config.SLACK_BOT_TOKEN,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      opsChannel: config.OPS_CHANNEL ?? null,
+      timelineEmoji: config.SLACK_TIMELINE_EMOJI,
+      router,
+      channels,
+      renderDraft: async (id) => {
+        const record = await load(id);
+        return record ? renderPostmortem(record, clock.now()) : null;
+      },
+      clock,
+      log,
+      ...io.slack,
+    });
+    adapters.push(slack);
+    const route = slack.route();
+    if (route) routes.push(route);
+  }
+
   let server: Server | null = null;
   let httpPort: number | null = null;
   if (config.HTTP_PORT !== 0) {
-    const routes: HttpRoute[] = [
+    routes.push(
       healthRoute(async () => {
         const reachable = await db.query('select 1').then(
           () => true,
@@ -181,17 +218,36 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
         now: () => clock.now(),
         log,
       }),
-    ];
+    );
     // No token, no hooks: they answer 404 rather than take warnings from anyone.
     if (config.WEBHOOK_TOKEN) routes.push(...hookRoutes({ token: config.WEBHOOK_TOKEN, dispatch: (inv) => router.dispatch(inv), clock, log }));
     server = createHttpServer({ routes, log });
   }
 
-  const channels: ChannelDirectory = {
-    channelOf: (incidentId, platform) => sqlStore(db).channels.channelOf(incidentId, platform),
-    openIncidents: (platform) => sqlStore(db).channels.openIncidents(platform),
-  };
   adapters.push(...(io.adapters?.({ router, channels }) ?? []));
+  if (config.IRC_HOST) {
+    // Loaded only when configured: the shell-only bot never pays for irc-framework.
+    const { IrcAdapter } = await import('./chat/irc/irc-adapter.ts');
+    adapters.push(
+      new IrcAdapter({
+        server: {
+          host: config.IRC_HOST,
+          port: config.IRC_PORT,
+          tls: config.IRC_TLS,
+          nick: config.IRC_NICK,
+          sasl: config.IRC_SASL_ACCOUNT && config.IRC_SASL_PASSWORD ? { account: config.IRC_SASL_ACCOUNT, password: config.IRC_SASL_PASSWORD } : null,
+        },
+        channels: config.IRC_CHANNELS,
+        opsChannel: config.OPS_CHANNEL ?? null,
+        allow: config.IRC_ALLOW ?? null,
+        router,
+        directory: channels,
+        clock,
+        log,
+        ...io.irc,
+      }),
+    );
+  }
   const chatPlatforms = adapters.map((a) => a.platform);
   let shell: ShellAdapter | null = null;
   if (io.shell && (chatPlatforms.length === 0 || config.FIREBELL_SHELL)) {

@@ -50,6 +50,14 @@ export function tokenize(text: string): Token[] {
         continue;
       }
     }
+    // A Slack mention carries the display name, which may have spaces: `<@U123ABC|Dana Scully>` is one person.
+    const mention = /^<@[UW][A-Z0-9]{2,}\|[^<>|]{1,80}>/.exec(text.slice(start, start + 100));
+    const afterMention = mention ? (text[start + mention[0].length] ?? '') : 'x';
+    if (mention && (afterMention === '' || /\s/.test(afterMention))) {
+      i = start + mention[0].length;
+      tokens.push({ value: mention[0], start, end: i, quoted: false });
+      continue;
+    }
     while (i < text.length && !/\s/.test(text[i]!)) i++;
     tokens.push({ value: text.slice(start, i), start, end: i, quoted: false });
   }

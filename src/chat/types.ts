@@ -105,6 +105,8 @@ export interface ChatAdapter extends NoticeConsumer {
 /** What an adapter may ask about incidents and their channels; it links a channel by dispatching `link`. */
 export interface ChannelDirectory {
   channelOf(incidentId: number, platform: string): Promise<string | null>;
+  /** The channel and the message there the adapter keeps up to date (Slack's pinned summary). */
+  linkOf(incidentId: number, platform: string): Promise<{ channelId: string; anchor: string | null } | null>;
   /** Every open incident with its channel on the platform, or null where it has none yet. */
   openIncidents(platform: string): Promise<{ incident: Incident; channelId: string | null }[]>;
 }

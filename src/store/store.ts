@@ -92,6 +92,8 @@ export interface ChannelLink {
   platform: string;
   channelId: string;
   incidentId: number;
+  /** A message in the channel the platform keeps up to date (Slack's pinned summary). */
+  anchor?: string | null;
 }
 
 export interface ChannelLinkRepository {
@@ -99,6 +101,8 @@ export interface ChannelLinkRepository {
   link(link: ChannelLink, at: Date): Promise<void>;
   /** The channel of an incident on a platform, if it has one. */
   channelOf(incidentId: number, platform: string): Promise<string | null>;
+  /** The channel and its anchor message, if the incident has a channel on the platform. */
+  linkOf(incidentId: number, platform: string): Promise<{ channelId: string; anchor: string | null } | null>;
   /** Every open incident with its channel on the platform (null where it has none yet). */
   openIncidents(platform: string): Promise<{ incident: Incident; channelId: string | null }[]>;
 }

@@ -58,7 +58,7 @@ describe.each(backends)('commands an adapter builds from what was not typed, on 
   });
 
   test('a verb that takes no payload refuses one, and an adapter-only verb cannot be typed', async () => {
-    expect(await send(pin({ verb: 'start', payload: { title: 'x' } }))).toBe('start takes typed text only');
+    expect(await send(pin({ verb: 'sev', payload: { level: 1 } }))).toBe('sev takes typed text only');
     expect(await bot.say('link 1')).toBe('✗ unknown command "link": try `help`');
     expect(await send(pin({ payload: { text: '' } }))).toMatch(/^log: /);
     expect((await bot.record(1)).entries).toHaveLength(1);

@@ -51,6 +51,9 @@ export interface TestBotOptions {
   /** More chat adapters (a RecordingAdapter), told about notices through the outbox. */
   adapters?: FirebellIo['adapters'];
   outbox?: FirebellIo['outbox'];
+  /** IRC reconnect and pacing (the adapter runs when env has IRC_HOST). */
+  irc?: FirebellIo['irc'];
+  slack?: FirebellIo['slack'];
   /** Start on this database (a restart) instead of a new one; it is left in place at stop. */
   database?: TestDatabase;
 }
@@ -72,6 +75,8 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
     wakeUp,
     ...(opts.adapters ? { adapters: opts.adapters } : {}),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
+    ...(opts.irc ? { irc: opts.irc } : {}),
+    ...(opts.slack ? { slack: opts.slack } : {}),
     ...(opts.shell
       ? { shell: { input: opts.shell.input, output: opts.shell.output, interactive: false, user: { platform: 'shell', id: shellUser, name: shellUser } } }
       : {}),

@@ -20,7 +20,8 @@ const COMMAND_PREFIX = /^!inc(?:ident)?(?=\s|$)/i;
  * `!inc <verb> …` or `<nick>: <verb> …` anywhere; `!<verb> …` in an incident channel; and in a
  * private message also `<verb> …` alone. The short `!<verb>` form answers only to firebell's own
  * verbs, so another bot's `!seen` in the same channel is left alone (null); only a message
- * plainly addressed to firebell gets `unknownVerb`. A bare `!incident` asks for help.
+ * plainly addressed to firebell gets `unknownVerb`. A bare `!incident` is verb '' (the router
+ * answers it with a one-line usage).
  */
 export function parseAddressed(message: string, ctx: AddressingContext): Addressed | null {
   const text = message.trimStart();
@@ -36,8 +37,8 @@ export function parseAddressed(message: string, ctx: AddressingContext): Address
 }
 
 function verbIn(text: string, verbs: ReadonlySet<string>): Addressed {
-  const command = splitVerb(text) ?? { verb: 'help', text: '' };
-  return verbs.has(command.verb) ? command : { unknownVerb: command.verb };
+  const command = splitVerb(text) ?? { verb: '', text: '' };
+  return command.verb === '' || verbs.has(command.verb) ? command : { unknownVerb: command.verb };
 }
 
 /** The text after `nick:` or `nick,` at the start of a message, or null when it is not there. */

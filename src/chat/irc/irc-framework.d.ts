@@ -122,6 +122,12 @@ declare module 'irc-framework' {
       target_group?: string;
     }
 
+    /** account-notify, or our own RPL_LOGGEDIN/OUT: the account a nick is logged in as, or false. */
+    interface AccountEvent {
+      nick: string;
+      account: string | false;
+    }
+
     interface ReconnectingEvent {
       attempt: number;
       max_retries: number;
@@ -147,6 +153,7 @@ declare module 'irc-framework' {
       quit: QuitEvent;
       topic: TopicEvent;
       nick: NickEvent;
+      account: AccountEvent;
       'nick in use': NickInUseEvent;
       'irc error': IrcErrorEvent;
       reconnecting: ReconnectingEvent;

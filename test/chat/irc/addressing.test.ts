@@ -19,9 +19,9 @@ describe('parseAddressed', () => {
     expect(parseAddressed('!inc SEEN dana', inIncident)).toEqual({ unknownVerb: 'seen' });
   });
 
-  test('a bare !incident asks for help', () => {
-    expect(parseAddressed('!incident', inLobby)).toEqual({ verb: 'help', text: '' });
-    expect(parseAddressed('!inc   ', inLobby)).toEqual({ verb: 'help', text: '' });
+  test('a bare !incident is the empty verb, which the router answers with a usage line', () => {
+    expect(parseAddressed('!incident', inLobby)).toEqual({ verb: '', text: '' });
+    expect(parseAddressed('!inc   ', inLobby)).toEqual({ verb: '', text: '' });
   });
 
   test('!incidents and !include are other words, not the prefix', () => {
@@ -33,7 +33,7 @@ describe('parseAddressed', () => {
     expect(parseAddressed('firebell: log canary is green', inLobby)).toEqual({ verb: 'log', text: 'canary is green' });
     expect(parseAddressed('FireBell, status identified bad deploy', inLobby)).toEqual({ verb: 'status', text: 'identified bad deploy' });
     expect(parseAddressed('firebell: dance', inLobby)).toEqual({ unknownVerb: 'dance' });
-    expect(parseAddressed('firebell:', inLobby)).toEqual({ verb: 'help', text: '' });
+    expect(parseAddressed('firebell:', inLobby)).toEqual({ verb: '', text: '' });
   });
 
   test('the nick that counts is the one the bot has now, such as an alternate', () => {

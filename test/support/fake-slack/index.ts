@@ -19,6 +19,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { parseApiArgs, parseContentType, readBody, readMultipart } from './body.ts';
 import { checkBlocks } from './block-kit.ts';
 import { checkArgs } from './method-rules.ts';
@@ -59,6 +60,13 @@ export interface FakeSlackOptions {
   /** The clock for message timestamps and trigger/response_url expiry (default: real time). */
   now?: () => Date;
   botToken?: string;
+  appToken?: string;
+}
+
+/** What a Socket Mode client sent back for an envelope: its ack, with the response payload if any. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: unknown;
 }
 
 interface Fault {
@@ -87,6 +95,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
 export class FakeSlack {
   readonly botToken: string;
+  /** The app-level token Socket Mode connects with (apps.connections.open). */
+  readonly appToken: string;
   readonly calls: FakeSlackCall[] = [];
   readonly responses: ResponsePost[] = [];
   readonly ephemerals: { channel: string; user: string; text: string; blocks?: unknown[] }[] = [];
@@ -103,6 +113,7 @@ export class FakeSlack {
 
   constructor(options: FakeSlackOptions = {}) {
     this.botToken = options.botToken ?? 'xoxb-1000000001-2000000002-firebellfaketoken';
+    this.appToken = options.appToken ?? 'xapp-1-A0FIREBELL-3000000003-firebellfakeapptoken';
     this.ws = new Workspace(options.now ?? (() => new Date()));
     this.ctx = { ws: this.ws, baseUrl: '', triggersIssuedAt: new Map(), triggersUsed: new Set(), views: [] };
     this.events.setMaxListeners(0);
@@ -128,6 +139,13 @@ export class FakeSlack {
         res.end(`fake slack failed: ${(err as Error).stack ?? String(err)}`);
       });
     });
+    // Socket Mode: the URL apps.connections.open hands out is a WebSocket on this same server.
+    this.sockets = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (req, socket, head) => {
+      const ticket = new URL(req.url ?? '/', 'http://fake').searchParams.get('ticket');
+      if (!req.url?.startsWith('/link/') || !ticket || !this.tickets.delete(ticket)) return void socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      this.sockets!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -141,8 +159,65 @@ export class FakeSlack {
     const server = this.server;
     this.server = null;
     if (!server) return;
+    for (const ws of this.sockets?.clients ?? []) ws.terminate();
+    this.sockets?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // ---- Socket Mode ----
+
+  private sockets: WebSocketServer | null = null;
+  private readonly tickets = new Set<string>();
+  private readonly acks = new Map<string, (ack: SocketAck) => void>();
+  private envelopeSeq = 0;
+
+  private onSocket(ws: WebSocket): void {
+    ws.on('message', (data: Buffer) => {
+      let ack: SocketAck;
+      try {
+        ack = JSON.parse(data.toString('utf8')) as SocketAck;
+      } catch {
+        return;
+      }
+      this.acks.get(ack.envelope_id)?.(ack);
+      this.acks.delete(ack.envelope_id);
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: this.sockets?.clients.size ?? 1, debug_info: { host: 'applink-fake', approximate_connection_time: 18060 }, connection_info: { app_id: this.ws.bot.appId } }));
+    this.events.emit('socket');
+  }
+
+  /** Resolves once a Socket Mode client has connected and been greeted. */
+  waitForSocket(timeoutMs = 5_000): Promise<void> {
+    if ((this.sockets?.clients.size ?? 0) > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('fake slack: no Socket Mode connection')), timeoutMs);
+      this.events.once('socket', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Sends one envelope over Socket Mode as Slack does (`slash_commands`, `events_api`,
+   * `interactive`) and resolves with the client's ack for it.
+   */
+  sendEnvelope(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, opts: { retryAttempt?: number } = {}): Promise<SocketAck> {
+    const ws = [...(this.sockets?.clients ?? [])][0];
+    if (!ws) return Promise.reject(new Error('fake slack: no Socket Mode client connected'));
+    const envelopeId = `${randomBytes(4).toString('hex')}-${++this.envelopeSeq}`;
+    const acked = new Promise<SocketAck>((resolve) => this.acks.set(envelopeId, resolve));
+    ws.send(
+      JSON.stringify({
+        envelope_id: envelopeId,
+        payload,
+        type,
+        accepts_response_payload: type !== 'events_api',
+        ...(type === 'events_api' ? { retry_attempt: opts.retryAttempt ?? 0, retry_reason: opts.retryAttempt ? 'timeout' : '' } : {}),
+      }),
+    );
+    return acked;
   }
 
   // ---- the workspace, for arranging a test and asserting on it ----
@@ -318,7 +393,14 @@ export class FakeSlack {
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? (parsed.contentType === 'application/json' ? undefined : bodyToken);
     if (token === undefined || token === '') return fail('not_authed', args, true);
-    if (token !== this.botToken) return fail('invalid_auth', args, true);
+    if (method === 'apps.connections.open') {
+      if (token === this.botToken) return fail('not_allowed_token_type', args, true);
+      if (token !== this.appToken) return fail('invalid_auth', args, true);
+      const ticket = randomBytes(16).toString('hex');
+      this.tickets.add(ticket);
+      return send(200, { ok: true, url: `${this.url.replace(/^http/, 'ws')}/link/?ticket=${ticket}&app_id=${this.ws.bot.appId}` }, { args });
+    }
+    if (token !== this.botToken) return fail(token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth', args, true);
 
     const checked = checkArgs(method, args);
     const fault = this.takeFault(method);

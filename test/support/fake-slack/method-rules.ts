@@ -86,6 +86,8 @@ export const METHOD_RULES: Record<string, MethodRules> = {
   'auth.test': { args: {} },
   // "Channel names may only contain lowercase letters, numbers, hyphens, and underscores, and must
   // be 80 characters or less": the checks and their codes are in checkChannelName below.
+  // Socket Mode: takes no arguments; only an app-level token (xapp-) may call it.
+  'apps.connections.open': { args: {} },
   'conversations.create': { args: { name: { kind: 'string' }, is_private: bool, team_id: text } },
   'conversations.invite': {
     args: { channel, users: { kind: 'user-ids', required: true, missing: 'no_user', malformed: 'user_not_found' }, force: bool },
