@@ -19,12 +19,39 @@ import { fillStatusSite, measureStatusSite, type SiteResult } from './status-sit
 import { firebellRssAtReady, ROOT, runFirebellMeasured, runNodeMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
 import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
 import { POSTMORTEM_FORMATS, type PostmortemFormat } from '../src/postmortem/export.ts';
+import { measureAlertIntake, measureSingleInserts, NAG_TICK_SCRIPT } from './warnings.ts';
 
 const quick = process.argv.includes('--quick');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const settings = quick
-  ? { startups: 1, pathMs: 1_000, rounds: 1, scaleEntries: 2_000, pgliteScaleEntries: 1_000, ircRoundTrips: 30, slackAckRounds: 5, siteIncidents: 10, siteUpdates: 20 }
-  : { startups: 5, pathMs: 3_000, rounds: 3, scaleEntries: 100_000, pgliteScaleEntries: 10_000, ircRoundTrips: 200, slackAckRounds: 30, siteIncidents: 50, siteUpdates: 200 };
+  ? {
+      startups: 1,
+      pathMs: 1_000,
+      rounds: 1,
+      scaleEntries: 2_000,
+      pgliteScaleEntries: 1_000,
+      ircRoundTrips: 30,
+      slackAckRounds: 5,
+      siteIncidents: 10,
+      siteUpdates: 20,
+      alerts: 1_000,
+      openWarnings: [2_000, 10_000],
+      dueWarnings: 200,
+    }
+  : {
+      startups: 5,
+      pathMs: 3_000,
+      rounds: 3,
+      scaleEntries: 100_000,
+      pgliteScaleEntries: 10_000,
+      ircRoundTrips: 200,
+      slackAckRounds: 30,
+      siteIncidents: 50,
+      siteUpdates: 200,
+      alerts: 10_000,
+      openWarnings: [10_000, 100_000],
+      dueWarnings: 1_000,
+    };
 
 /** The faster of two runs of the same measure (a noisy machine only ever slows a run down). */
 function best(a: PathResult | null, b: PathResult): PathResult {
@@ -382,6 +409,45 @@ async function processMemoryRow(): Promise<void> {
   });
 }
 
+async function warningRows(pgUrl: string | null): Promise<void> {
+  if (!pgUrl) return;
+  process.stderr.write(`warnings: intake of ${settings.alerts.toLocaleString('en-US')} alerts…\n`);
+  let intake = 0;
+  let inserts = 0;
+  for (let round = 0; round < settings.rounds; round++) {
+    // Interleaved, best of each: the ceiling inserts as many rows as there are alerts.
+    inserts = Math.max(inserts, await measureSingleInserts(pgUrl, settings.alerts));
+    intake = Math.max(intake, await measureAlertIntake(pgUrl, settings.alerts, 100));
+  }
+  row({
+    what: `Alertmanager intake, ${settings.alerts.toLocaleString('en-US')} alerts in batches of 100 over HTTP, Postgres`,
+    firebell: perSecond(intake),
+    ceiling: `${perSecond(inserts)} (single-row INSERT, one after another)`,
+    ratio: ratio(intake / inserts),
+    target: '≥ 5,000/s',
+    met: yesNo(intake >= 5_000),
+  });
+  let firstRss = 0;
+  for (const open of settings.openWarnings) {
+    process.stderr.write(`warnings: scheduler tick, ${open.toLocaleString('en-US')} open…\n`);
+    const r = JSON.parse(await runScript(NAG_TICK_SCRIPT, [pgUrl, String(open), String(settings.dueWarnings), String(settings.rounds)])) as {
+      tickMs: number;
+      ceilingMs: number;
+      sent: number;
+      rssBytes: number;
+    };
+    firstRss ||= r.rssBytes;
+    row({
+      what: `nag scheduler tick, ${open.toLocaleString('en-US')} open warnings, ${r.sent.toLocaleString('en-US')} due`,
+      firebell: `${millis(r.tickMs)}, RSS ${megabytes(r.rssBytes)}`,
+      ceiling: `${millis(r.ceilingMs)} (the same claims and writes as two SQL statements)`,
+      ratio: ratio(r.tickMs / r.ceilingMs),
+      target: open === settings.openWarnings[0] ? '< 200 ms' : '< 200 ms; RSS flat',
+      met: yesNo(r.tickMs < 200 && r.rssBytes < firstRss * 1.2),
+    });
+  }
+}
+
 /** Slack wants an ack within 3 s: firebell's never waits for the Web API, here slowed to 2 s a call. */
 async function slackAckRow(pgUrl: string | null): Promise<void> {
   process.stderr.write('slack acks…\n');
@@ -487,6 +553,7 @@ await withBenchDatabase(async (url) => {
   await ircRow(url);
   await scaleRows(url);
   await statusSiteRows(url);
+  await warningRows(url);
   await pgliteMemoryRow();
   await processMemoryRow();
   await slackAckRow(url);

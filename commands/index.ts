@@ -1,5 +1,7 @@
 import type { Verb } from '../src/chat/verb.ts';
+import ack from './ack.ts';
 import action from './action.ts';
+import alert from './alert.ts';
 import cause from './cause.ts';
 import close from './close.ts';
 import decision from './decision.ts';
@@ -14,12 +16,16 @@ import link from './link.ts';
 import list from './list.ts';
 import log from './log.ts';
 import postmortem from './postmortem.ts';
+import promote from './promote.ts';
 import resolve from './resolve.ts';
 import role from './role.ts';
 import sev from './sev.ts';
 import show from './show.ts';
+import snooze from './snooze.ts';
 import start from './start.ts';
 import status from './status.ts';
+import warn from './warn.ts';
+import warnings from './warnings.ts';
 import unpin from './unpin.ts';
 
 /** Every verb, in the order `help` lists them. */
@@ -41,9 +47,15 @@ export const verbs: readonly Verb[] = [
   show,
   list,
   deliveries,
+  warn,
+  warnings,
+  ack,
+  snooze,
+  promote,
   edit,
   deleteVerb,
   help,
   link,
+  alert,
   unpin,
 ];

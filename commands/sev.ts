@@ -16,6 +16,8 @@ export default defineVerb({
   async run({ level }, ctx) {
     const r = await changeSeverity(ctx, ctx.incident, level);
     if (!r.ok) return reply.error(r.error.message);
+    // Its status cadence changed: the scheduler plans the commander's next reminder again.
+    ctx.nagDue(ctx.now);
     return reply.ok([`${incidentRef(ctx.incident.id)} is now `, strong(`SEV${level}`)]);
   },
 });

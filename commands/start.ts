@@ -26,6 +26,8 @@ export default defineVerb({
     const severityLevel = sev ?? DEFAULT_SEVERITY;
     const r = await openIncident(ctx, { title, severity: severityLevel, at: at ?? null, timeZone: tz ?? null });
     if (!r.ok) return reply.error(r.error.message);
+    // The scheduler plans the commander's first status reminder now, not at its next look.
+    ctx.nagDue(ctx.now);
     return { ...reply.ok([strong(incidentRef(r.value.id)), ` opened: ${title} · SEV${severityLevel} · ${startedLine(r.value, at ?? null)}`]), opened: r.value.id };
   },
 });

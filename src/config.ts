@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from './core/duration.ts';
+import { DEFAULT_NAG_POLICY, DEFAULT_STATUS_CADENCE, type StatusCadence } from './core/nag-policy.ts';
+import { parsePersonRef } from './core/people.ts';
 import { parseAllowList, type AllowRule } from './chat/irc/allow.ts';
 import { isValidChannelName, parseChannelList } from './chat/irc/channel-name.ts';
 import { parseZone, UTC_ZONE, type Zone } from './core/zone.ts';
@@ -52,6 +55,69 @@ const zone = z.string().transform((v, ctx): Zone => {
   return z.NEVER;
 });
 
+function readDuration(text: string, ctx: z.RefinementCtx, input: string): number {
+  const d = parseDuration(text);
+  if (d.ok) return d.value;
+  ctx.issues.push({ code: 'custom', message: d.error.message, input });
+  return 0;
+}
+
+/** `15m,30m,1h,2h,4h`: waits before each nag; the last one repeats. */
+const durationList = z.string().transform((v, ctx): number[] => {
+  const parts = v.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) {
+    ctx.issues.push({ code: 'custom', message: `expected durations separated by commas, e.g. 15m,30m,1h,2h,4h; got "${v}"`, input: v });
+    return z.NEVER;
+  }
+  const ms = parts.map((p) => readDuration(p, ctx, v));
+  return ctx.issues.length > 0 ? z.NEVER : ms;
+});
+
+/** `5/24h`: fired this many times within this window without an ack is habitually ignored. */
+const habitual = z.string().transform((v, ctx): { fires: number; windowMs: number } => {
+  const m = /^\s*(\d{1,4})\s*\/\s*(\S+)\s*$/.exec(v);
+  if (!m || Number(m[1]) < 2) {
+    ctx.issues.push({ code: 'custom', message: `expected a count of at least 2 and a window, e.g. 5/24h; got "${v}"`, input: v });
+    return z.NEVER;
+  }
+  const windowMs = readDuration(m[2]!, ctx, v);
+  return ctx.issues.length > 0 ? z.NEVER : { fires: Number(m[1]), windowMs };
+});
+
+/** `sev1:30m,sev2:1h,sev3:4h`: a severity left out gets no status nag. */
+const statusCadence = z.string().transform((v, ctx): StatusCadence => {
+  const cadence: Record<1 | 2 | 3 | 4, number | null> = { 1: null, 2: null, 3: null, 4: null };
+  for (const part of v.split(',')) {
+    const m = /^\s*sev([1-4])\s*:\s*(\S+)\s*$/i.exec(part);
+    if (!m) {
+      ctx.issues.push({ code: 'custom', message: `expected sevN:duration pairs, e.g. sev1:30m,sev2:1h,sev3:4h; got "${v}"`, input: v });
+      return z.NEVER;
+    }
+    cadence[Number(m[1]) as 1 | 2 | 3 | 4] = m[2]!.toLowerCase() === 'none' ? null : readDuration(m[2]!, ctx, v);
+  }
+  return ctx.issues.length > 0 ? z.NEVER : cadence;
+});
+
+/** `db=dana,checkout=@lee`: a label value → the person who owns warnings carrying it. */
+const ownerMap = z.string().transform((v, ctx): ReadonlyMap<string, string> => {
+  const owners = new Map<string, string>();
+  for (const part of v.split(',')) {
+    const eq = part.indexOf('=');
+    const value = part.slice(0, eq).trim();
+    const person = part.slice(eq + 1).trim();
+    if (eq < 0 || value === '' || !parsePersonRef(person)) {
+      ctx.issues.push({ code: 'custom', message: `expected value=person pairs, e.g. db=dana,checkout=@lee; got "${part.trim()}"`, input: v });
+      return z.NEVER;
+    }
+    owners.set(value, person);
+  }
+  return owners;
+});
+
+/** A shared secret the hooks' callers send as a Bearer token: long enough not to be guessed. */
+const webhookToken = z
+  .string()
+  .refine((v) => /^[\x21-\x7e]{16,}$/.test(v), { error: 'expected at least 16 printable characters without spaces (e.g. `openssl rand -hex 32`)' });
 const ircChannels = z.string().transform((v, ctx): string[] => {
   const parsed = parseChannelList(v);
   if (parsed.ok) return parsed.value;
@@ -97,6 +163,12 @@ const schema = z.object({
   /** With a chat platform configured, also read commands from the terminal. */
   FIREBELL_SHELL: flag.default(false),
   LOG_LEVEL: logLevel.default('info'),
+  NAG_SCHEDULE: durationList.default(() => [...DEFAULT_NAG_POLICY.scheduleMs]),
+  NAG_HABITUAL: habitual.default({ fires: DEFAULT_NAG_POLICY.habitualFires, windowMs: DEFAULT_NAG_POLICY.habitualWindowMs }),
+  STATUS_CADENCE: statusCadence.default(() => DEFAULT_STATUS_CADENCE),
+  WARNING_OWNERS: ownerMap.default(() => new Map<string, string>()),
+  /** Unset: the hooks are off (404), never open. */
+  WEBHOOK_TOKEN: webhookToken.optional(),
   /** Where announcements and nags go, on each platform that has a channel of that name. */
   OPS_CHANNEL: opsChannel.optional(),
   /** Set: firebell joins this IRC server. */

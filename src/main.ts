@@ -5,11 +5,13 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { verbs } from '../commands/index.ts';
 import { CommandExecutor, type JournalMode } from './app/command-executor.ts';
+import { NagScheduler } from './app/nag-scheduler.ts';
 import { NoticeOutbox, type NoticeOutboxOptions } from './app/notice-outbox.ts';
 import { gatherHealth } from './app/health.ts';
 import { Metrics } from './app/metrics.ts';
 import { UnitOfWork } from './app/unit-of-work.ts';
 import { LeasedAdapter } from './chat/leased-adapter.ts';
+import { nodeScheduleTimer, type WakeUpTimer } from './app/wake-up.ts';
 import { CommandRouter } from './chat/router.ts';
 import { ShellAdapter } from './chat/shell/shell-adapter.ts';
 import type { ChannelDirectory, ChatAdapter, NoticeConsumer } from './chat/types.ts';
@@ -19,10 +21,12 @@ import { ControlChannel, controlSocketPath } from './control/channel.ts';
 import { controlHandlers } from './control/requests.ts';
 import type { Clock } from './core/clock.ts';
 import type { Actor } from './core/people.ts';
+import type { WarningSettings } from './core/warnings.ts';
 import { loadIncidentRecord, openIncidentRecord } from './core/record.ts';
 import { postmortemUrl } from './http/postmortem-link.ts';
 import type { HttpRoute } from './http/route.ts';
 import { healthRoute } from './http/routes/health.ts';
+import { hookRoutes } from './http/routes/hooks.ts';
 import { metricsRoute } from './http/routes/metrics.ts';
 import { postmortemRoute } from './http/routes/postmortems.ts';
 import { statusSiteRoute } from './http/routes/status-site.ts';
@@ -68,6 +72,8 @@ export interface FirebellIo {
   irc?: IrcTuning;
   /** Outbox tuning, for tests that watch retries. */
   outbox?: Pick<NoticeOutboxOptions, 'deliveryTimeoutMs' | 'retryDelaysMs' | 'maxAttempts' | 'random' | 'stopGraceMs'>;
+  /** The nag scheduler's wake-up; tests pass one that fires when their clock moves. */
+  wakeUp?: WakeUpTimer;
   /** Slack adapter tuning, for tests: the Web API client's retries. */
   slack?: { retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number } };
   /** Status delivery tuning, for tests that watch retries. */
@@ -99,6 +105,7 @@ export interface Firebell {
   statusSite: StaticSite;
   work: UnitOfWork;
   metrics: Metrics;
+  scheduler: NagScheduler;
   channels: ChannelDirectory;
   shell: ShellAdapter | null;
   /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
@@ -207,6 +214,20 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     url: (id: number, format: PostmortemFormat = 'md') =>
       config.PUBLIC_URL ? postmortemUrl(config.PUBLIC_URL, httpSecret, id, format) : null,
   };
+  const warnings: WarningSettings = {
+    policy: { scheduleMs: config.NAG_SCHEDULE, habitualFires: config.NAG_HABITUAL.fires, habitualWindowMs: config.NAG_HABITUAL.windowMs },
+    owners: config.WARNING_OWNERS,
+  };
+  const scheduler = new NagScheduler({
+    db,
+    work,
+    clock,
+    timer: io.wakeUp ?? nodeScheduleTimer(clock),
+    log,
+    policy: warnings.policy,
+    cadence: config.STATUS_CADENCE,
+    zone: config.FIREBELL_TZ,
+  });
   const executor = new CommandExecutor({
     db,
     journal,
@@ -222,6 +243,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       if (!update) return;
       statusSite.showQueued(update).catch((err: unknown) => log.error({ err }, 'status site could not show a queued update'));
     },
+    warnings,
+    nagDue: (at) => scheduler.nagDue(at),
   });
   const metrics = new Metrics({
     journalPending: () => journal.pending().length,
@@ -275,6 +298,8 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       }),
       statusSiteRoute(statusSite.dir),
     );
+    // No token, no hooks: they answer 404 rather than take warnings from anyone.
+    if (config.WEBHOOK_TOKEN) routes.push(...hookRoutes({ token: config.WEBHOOK_TOKEN, dispatch: (inv) => router.dispatch(inv), clock, log }));
     server = createHttpServer({ routes, log });
   }
 
@@ -340,6 +365,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       deliveries: async () => deliveryLines(await sqlStore(db).statusDeliveries.list(['pending', 'dead'], CLI_DELIVERIES_SHOWN)),
     }),
   );
+  scheduler.start();
 
   let stopping: Promise<void> | null = null;
   /**
@@ -352,6 +378,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     for (const a of adapters) a.stopTaking?.();
     executor.stop();
     await executor.idle();
+    await scheduler.stop();
     await statusDeliveries!.stop();
     await outbox!.stop();
     for (const a of adapters) await a.stop();
@@ -398,6 +425,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     statusSite,
     work,
     metrics,
+    scheduler,
     channels,
     shell,
     chatPlatforms,

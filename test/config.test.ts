@@ -176,3 +176,45 @@ describe('firebell started with a bad configuration', () => {
     },
   );
 });
+
+describe('warning and nag settings', () => {
+  test('the defaults are the documented schedule, 5/24h, the severities\' cadence and no token', () => {
+    const config = configOf(loadConfig({}));
+    expect(config.NAG_SCHEDULE).toEqual([15, 30, 60, 120, 240].map((m) => m * 60_000));
+    expect(config.NAG_HABITUAL).toEqual({ fires: 5, windowMs: 86_400_000 });
+    expect(config.STATUS_CADENCE).toEqual({ 1: 1_800_000, 2: 3_600_000, 3: 14_400_000, 4: null });
+    expect(config.WEBHOOK_TOKEN).toBeUndefined();
+  });
+
+  test('durations down to seconds are accepted, for a demo', () => {
+    const config = configOf(
+      loadConfig({ NAG_SCHEDULE: '10s,20s', NAG_HABITUAL: '3/2m', STATUS_CADENCE: 'sev1:30s,sev3:none', WARNING_OWNERS: 'db=dana, checkout=@lee' }),
+    );
+    expect(config.NAG_SCHEDULE).toEqual([10_000, 20_000]);
+    expect(config.NAG_HABITUAL).toEqual({ fires: 3, windowMs: 120_000 });
+    expect(config.STATUS_CADENCE).toEqual({ 1: 30_000, 2: null, 3: null, 4: null });
+    expect([...config.WARNING_OWNERS]).toEqual([
+      ['db', 'dana'],
+      ['checkout', '@lee'],
+    ]);
+  });
+
+  test('bad values are each named, and the token is never echoed', () => {
+    const result = loadConfig({
+      NAG_SCHEDULE: '15m,,1h',
+      NAG_HABITUAL: 'often',
+      STATUS_CADENCE: 'sev5:1h',
+      WARNING_OWNERS: 'db',
+      WEBHOOK_TOKEN: 'short-secret',
+    });
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['NAG_SCHEDULE', 'NAG_HABITUAL', 'STATUS_CADENCE', 'WARNING_OWNERS', 'WEBHOOK_TOKEN']);
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
+
+  test('a bad duration in the schedule says what a good one looks like', () => {
+    const result = loadConfig({ NAG_SCHEDULE: '15m,soon' });
+    expect(result.ok ? [] : result.problems).toEqual(['NAG_SCHEDULE: bad duration "soon": use a number and s, m, h or d, e.g. 15m or 1h30m']);
+  });
+});

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { findIncident } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
 import { loadIncidentRecord } from '../core/record.ts';
+import { DEFAULT_NAG_POLICY } from '../core/nag-policy.ts';
+import type { WarningSettings } from '../core/warnings.ts';
 import type { Zone } from '../core/zone.ts';
 import { reply } from '../chat/reply.ts';
 import { commandKey, type Invocation, type LateReply, type Reply } from '../chat/types.ts';
@@ -76,6 +78,10 @@ export interface ExecutorDeps {
   retryDelaysMs?: readonly number[];
   /** Told of each command answered "queued" (the static status site shows a queued update at once). */
   onQueued?: (command: Command) => void;
+  /** The nag policy and warning owners; the documented defaults when not given. */
+  warnings?: WarningSettings;
+  /** Told when a command sets a nag due (the scheduler re-arms if it is sooner). */
+  nagDue?: (at: Date) => void;
 }
 
 /** The user's command did not stand: roll its writes back. */
@@ -138,7 +144,10 @@ function eventOf(inv: Invocation): { platform: string; eventId: string } {
 /** Commands from one channel (or about one named incident) go to one lane, so they keep their order. */
 function laneOf(command: Command, lanes: number): number {
   const { bound, invocation } = command;
-  const key = bound.incidentId !== null ? `INC-${bound.incidentId}` : `${invocation.channel.platform}\u0000${invocation.channel.id}`;
+  const key =
+    bound.incidentId !== null
+      ? `INC-${bound.incidentId}`
+      : (invocation.orderKey ?? `${invocation.channel.platform}\u0000${invocation.channel.id}`);
   let hash = 0;
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
   return Math.abs(hash) % lanes;
@@ -449,6 +458,8 @@ export class CommandExecutor {
       verbs: this.deps.verbs,
       postmortems: this.deps.postmortems,
       loadRecord: (id) => loadIncidentRecord(store, id),
+      warnings: this.deps.warnings ?? { policy: DEFAULT_NAG_POLICY, owners: new Map() },
+      nagDue: (at) => this.deps.nagDue?.(at),
     };
   }
 

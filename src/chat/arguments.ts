@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from '../core/model.ts';
 import { parsePersonRef, type PersonRef } from '../core/people.ts';
+import { parseDuration } from '../core/duration.ts';
+import { parseWarningRef } from '../core/warning-model.ts';
 import { parseWhen, splitLeadingWhen, type When } from '../core/when.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -96,3 +98,19 @@ export function person(label: string) {
     return z.NEVER;
   });
 }
+
+/** A warning as shown: `W-3` (or `w3`, `3`). */
+export const warningId = z.string().transform((v, ctx): number => {
+  const id = parseWarningRef(v);
+  if (id !== null) return id;
+  ctx.issues.push({ code: 'custom', message: `bad warning "${echoWord(v)}": use the W-number \`warnings\` shows, e.g. W-3`, input: v });
+  return z.NEVER;
+});
+
+/** How long, as typed: `30m`, `2h`, `1h30m`, `1d`. */
+export const duration = z.string().transform((v, ctx): number => {
+  const parsed = parseDuration(v);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: 'custom', message: parsed.error.message.replace(/"(.*)"/, (_, w: string) => `"${echoWord(w)}"`), input: v });
+  return z.NEVER;
+});

@@ -1,5 +1,7 @@
 import { incidentRef, type Incident } from '../core/model.ts';
-import type { Notice, RoleHolder } from '../core/notices.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { Notice, RoleHolder, WarningBrief } from '../core/notices.ts';
+import { warningRef } from '../core/warning-model.ts';
 import { code, line } from './reply.ts';
 import type { Line } from './types.ts';
 
@@ -21,6 +23,20 @@ export interface NoticeText {
 
 function stateLine(incident: Incident): string {
   return `${incidentRef(incident.id)} [SEV${incident.severity}] ${incident.state}: ${incident.title}`;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
+}
+
+function owners(warnings: readonly WarningBrief[]): RoleHolder[] {
+  const seen = new Map<string, RoleHolder>();
+  for (const w of warnings) if (w.owner && !seen.has(w.owner.id)) seen.set(w.owner.id, w.owner);
+  return [...seen.values()];
+}
+
+function digestItem(w: WarningBrief): string {
+  return `${warningRef(w.id)} ${w.summary} (fired ${times(w.fireCount)}, nagged ${times(w.nagCount)}${w.owner ? `, owner ${w.owner.name}` : ''})`;
 }
 
 /** The words for a notice; null for notices no one needs to read (a draft to rewrite). */
@@ -78,5 +94,47 @@ export function noticeText(notice: Notice): NoticeText | null {
         mention: [],
       };
     }
+    case 'warning_nag': {
+      const w = notice.warning;
+      const ref = warningRef(w.id);
+      const what = w.habitual
+        ? `🔥 ${ref} is habitually ignored (fired ${times(w.fireCount)}, never acked in time), nag ${notice.nth}: `
+        : `⏰ ${ref} still unacked, nag ${notice.nth} (fired ${times(w.fireCount)}): `;
+      return {
+        audience: { to: 'ops' },
+        line: line(what, w.summary, ` · ack ${ref} or snooze ${ref} <duration>`),
+        mention: w.owner ? [w.owner] : [],
+      };
+    }
+    case 'warning_resolved': {
+      const w = notice.warning;
+      const acked = notice.ackedBy ? `acked by ${notice.ackedBy}` : 'never acked';
+      return {
+        audience: { to: 'ops' },
+        line: line(`✅ ${warningRef(w.id)} resolved after ${formatDuration(notice.openForMs)}, nagged ${times(notice.nags)}, ${acked}: `, w.summary),
+        mention: [],
+      };
+    }
+    case 'warnings_digest': {
+      const habitual = notice.warnings.filter((w) => w.habitual);
+      const others = notice.warnings.filter((w) => !w.habitual);
+      const parts = [
+        ...(habitual.length > 0 ? [`habitually ignored: ${habitual.map(digestItem).join('; ')}`] : []),
+        ...(others.length > 0 ? [`open: ${others.map(digestItem).join('; ')}`] : []),
+      ];
+      return {
+        audience: { to: 'ops' },
+        line: line(`📋 Warnings digest (${notice.warnings.length}): `, parts.join(' · ')),
+        mention: owners(habitual),
+      };
+    }
+    case 'status_nag':
+      return {
+        audience: { to: 'incident', incidentId: notice.incident.id },
+        line: line(
+          `⏰ ${stateLine(notice.incident)}: no public status update for ${formatDuration(notice.silentForMs)}; post one with status <state> <message>`,
+        ),
+        mention: notice.commander ? [notice.commander] : [],
+      };
   }
 }

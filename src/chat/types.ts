@@ -34,6 +34,11 @@ export interface Invocation {
   idempotencyKey?: string;
   /** Where the real reply goes if it comes late (the command was queued). */
   replyTo?: ReplyAddress;
+  /**
+   * What the command keeps its order with, when not its channel: a hook's alerts need order only
+   * per fingerprint, so a large group is recorded on several connections at once.
+   */
+  orderKey?: string;
   receivedAt: Date;
 }
 

@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../core/errors.ts';
 import { splitLeadingWhen } from '../core/when.ts';
 import type { Incident } from '../core/model.ts';
 import type { IncidentRecord } from '../core/record.ts';
+import type { WarningSettings } from '../core/warnings.ts';
 import type { PostmortemFormat } from '../postmortem/export.ts';
 import { tokenize, type Token } from './command-line.ts';
 import type { Reply } from './types.ts';
@@ -20,6 +21,13 @@ export interface VerbContext extends CoreContext {
   postmortems: PostmortemLinks;
   /** The incident's whole record, as the postmortem and `show` need it. */
   loadRecord(incidentId: number): Promise<IncidentRecord | null>;
+  /** The nag policy and warning owners, from the configuration. */
+  warnings: WarningSettings;
+  /**
+   * Tells the nag scheduler to look at `at` (it wakes early if that is sooner than planned): a nag
+   * falls due then, or an incident's status cadence changed (opened, severity changed).
+   */
+  nagDue(at: Date): void;
 }
 
 export interface IncidentVerbContext extends VerbContext {

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'entry_deleted'
   | 'nothing_to_export'
   | 'unknown_delivery'
+  | 'unknown_warning'
+  | 'warning_resolved'
   | 'database_unavailable';
 
 export interface UserError {

@@ -33,7 +33,15 @@ export type Notice =
   /** A public update was corrected (`edit`) or withdrawn (`delete`: message null); the incident is as it stands now. */
   | { kind: 'status_revised'; incident: Incident; updateId: number; message: string | null }
   /** A status update could not be delivered to an external target and was set aside. */
-  | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string };
+  | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string }
+  /** A warning still unacked: the nth reminder of this episode, in the ops channel. */
+  | { kind: 'warning_nag'; warning: WarningBrief; nth: number }
+  /** A warning resolved: how long it was open, how often it was nagged, who acked it. */
+  | { kind: 'warning_resolved'; warning: WarningBrief; openForMs: number; nags: number; ackedBy: string | null }
+  /** The daily digest, habitually ignored warnings first. */
+  | { kind: 'warnings_digest'; warnings: WarningBrief[] }
+  /** An open incident without a public status update for its severity's cadence: remind its commander. */
+  | { kind: 'status_nag'; incident: Incident; commander: RoleHolder | null; silentForMs: number };
 
 /** A public status update as the status site shows it; `key` is the command's event, so a queued copy is recognised. */
 export interface PostedUpdate {
@@ -42,6 +50,18 @@ export interface PostedUpdate {
   state: StatusState;
   message: string;
   postedAt: Date;
+}
+
+/** A warning as a notice carries it: what its words need, as it was then. */
+export interface WarningBrief {
+  id: number;
+  summary: string;
+  severity: string | null;
+  owner: RoleHolder | null;
+  fireCount: number;
+  nagCount: number;
+  habitual: boolean;
+  openedAt: Date;
 }
 
 export const INCIDENT_CHANGES = ['status', 'severity', 'role'] as const;
@@ -68,6 +88,19 @@ const incidentSchema = z.object({
   openedById: z.string(),
   openedAt: date,
 }) satisfies z.ZodType<Incident>;
+
+const holderSchema = z.object({ name: z.string(), id: z.string() });
+
+const warningBriefSchema = z.object({
+  id: z.number().int(),
+  summary: z.string(),
+  severity: z.string().nullable(),
+  owner: holderSchema.nullable(),
+  fireCount: z.number().int(),
+  nagCount: z.number().int(),
+  habitual: z.boolean(),
+  openedAt: date,
+}) satisfies z.ZodType<WarningBrief>;
 
 const actorSchema = z.object({ platform: z.string(), id: z.string(), name: z.string() });
 
@@ -112,4 +145,14 @@ export const noticeSchema = z.discriminatedUnion('kind', [
     attempts: z.number().int(),
     error: z.string(),
   }),
+  z.object({ kind: z.literal('warning_nag'), warning: warningBriefSchema, nth: z.number().int() }),
+  z.object({
+    kind: z.literal('warning_resolved'),
+    warning: warningBriefSchema,
+    openForMs: z.number(),
+    nags: z.number().int(),
+    ackedBy: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('warnings_digest'), warnings: z.array(warningBriefSchema) }),
+  z.object({ kind: z.literal('status_nag'), incident: incidentSchema, commander: holderSchema.nullable(), silentForMs: z.number() }),
 ]) satisfies z.ZodType<Notice>;

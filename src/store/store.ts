@@ -7,6 +7,7 @@ import type {
   TimelineEntry,
   TimelineRevision,
 } from '../core/model.ts';
+import type { Warning } from '../core/warning-model.ts';
 
 /** What core may ask of the database: the repositories, all bound to one transaction. */
 export interface Store {
@@ -19,6 +20,9 @@ export interface Store {
   events: ProcessedEventRepository;
   notices: NoticeRepository;
   statusDeliveries: StatusDeliveryRepository;
+  warnings: WarningRepository;
+  incidentNags: IncidentNagRepository;
+  scheduledRuns: ScheduledRunRepository;
 }
 
 export interface NewIncident {
@@ -230,4 +234,63 @@ export interface StatusDeliveryRepository {
   forIncident(incidentId: number): Promise<StatusDelivery[]>;
   /** When the next pending delivery to these targets falls due, if any. */
   nextDueAt(targets: readonly string[]): Promise<Date | null>;
+}
+
+/** A warning as first seen: the rest of its state starts empty. */
+export interface NewWarning {
+  fingerprint: string;
+  summary: string;
+  at: Date;
+}
+
+/** A nag sent: the warning's counts and next due time after it. */
+export type NagSent = Pick<Warning, 'id' | 'nagCount' | 'episodeNagCount' | 'lastNagAt' | 'nextNagAt'>;
+
+/** Warnings and their nag state (DESIGN §5). Reads that lead to a write lock the row until commit. */
+export interface WarningRepository {
+  /** The warning with this fingerprint, locked; made (empty, open, never fired) when there is none. */
+  take(w: NewWarning): Promise<{ warning: Warning; created: boolean }>;
+  /** The warning with this fingerprint, locked; null when there is none. */
+  lockByFingerprint(fingerprint: string): Promise<Warning | null>;
+  lock(id: number): Promise<Warning | null>;
+  get(id: number): Promise<Warning | null>;
+  /** Writes back everything that changes after it is made. */
+  save(w: Warning): Promise<void>;
+  /** Writes back what sending nags changed, for many warnings in one statement (a scheduler tick). */
+  recordNags(nags: readonly NagSent[]): Promise<void>;
+  /** Records a firing; returns every firing since `since`, this one included (one round trip: intake is hot). */
+  addFiring(warningId: number, at: Date, since: Date): Promise<Date[]>;
+  /** Open warnings, habitually ignored ones first. */
+  listOpen(): Promise<Warning[]>;
+  /** What the daily digest lists: open warnings and habitually ignored ones, habitual first. */
+  listForDigest(): Promise<Warning[]>;
+  /**
+   * Up to `limit` open warnings whose nag is due, locked until commit and skipped by other
+   * instances' claims (FOR UPDATE SKIP LOCKED): each nag is sent by one instance.
+   */
+  claimDue(now: Date, limit: number): Promise<Warning[]>;
+  /** The earliest nag due, if any. */
+  nextDueAt(): Promise<Date | null>;
+}
+
+/** An open incident as the status nag reads it. */
+export interface StatusNagCandidate {
+  incident: Incident;
+  lastUpdateAt: Date | null;
+  lastNagAt: Date | null;
+  commander: { name: string; id: string } | null;
+}
+
+export interface IncidentNagRepository {
+  /**
+   * Open incidents whose severity has a cadence, with their last public update and reminder,
+   * locked (SKIP LOCKED) so that one instance reminds each.
+   */
+  claimOpen(severities: readonly number[], limit: number): Promise<StatusNagCandidate[]>;
+  nagged(incidentId: number, at: Date): Promise<void>;
+}
+
+export interface ScheduledRunRepository {
+  /** Takes the run for this slot unless it (or a later one) was taken already: true for the one instance that runs it. */
+  take(name: string, slotAt: Date): Promise<boolean>;
 }

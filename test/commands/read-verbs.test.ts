@@ -101,7 +101,8 @@ describe.each(backends)('show, list, help and postmortem on $name', (backend) =>
       );
       expect(lines.slice(1).map((l) => l.split(' ')[0])).toEqual([
         'start', 'log', 'detected', 'action', 'decision', 'impact', 'cause', 'status', 'sev', 'role',
-        'followup', 'resolve', 'close', 'postmortem', 'show', 'list', 'deliveries', 'edit', 'delete', 'help',
+        'followup', 'resolve', 'close', 'postmortem', 'show', 'list', 'deliveries', 'warn', 'warnings', 'ack', 'snooze', 'promote',
+        'edit', 'delete', 'help',
       ]);
       expect(lines).toContain('start <title> [--sev 1-4] [--at <time>] [--tz <zone>] Open an incident.');
       expect(lines).toContain('log [<time>] <text> Add a timeline entry.');

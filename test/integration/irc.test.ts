@@ -115,6 +115,24 @@ describe.each(backends)('IRC on a real ngircd ($name)', (backend) => {
     expect(draft).toContain('dana');
   });
 
+  test('a warning typed on IRC is nagged in #ops, and !ack stops it', async () => {
+    const dana = await user('dana');
+    const b = await startBot(dana);
+    b.clock.set('2026-03-02T10:00:00Z');
+    await b.firebell.scheduler.tick();
+    dana.privmsg('#ops', '!inc warn Replica lag above 30s --key lag');
+    expect((await dana.waitFor((l) => saidBy('PRIVMSG', '#ops')(l) && /recorded/.test(l.params[1]!))).params[1]).toContain('W-1');
+    await b.advance('15m');
+    const nag = await dana.waitFor((l) => saidBy('PRIVMSG', '#ops')(l) && /nag 1/.test(l.params[1]!), { what: 'the first nag' });
+    expect(nag.params[1]).toBe('⏰ W-1 still unacked, nag 1 (fired once): Replica lag above 30s · ack W-1 or snooze W-1 <duration>');
+    dana.privmsg('#ops', '!inc ack W-1 looking');
+    expect((await dana.waitFor((l) => saidBy('PRIVMSG', '#ops')(l) && /acked/.test(l.params[1]!))).params[1]).toMatch(/W-1\W* acked by dana; no more nags about it \(looking\)$/);
+    await b.advance('4h');
+    // Acked: no second nag was sent, nor said.
+    expect(await b.say('warnings')).toContain('nagged 1× · owner none · acked by dana');
+    expect(dana.lines.filter((l) => saidBy('PRIVMSG', '#ops')(l) && /nag 2/.test(l.params[1] ?? ''))).toEqual([]);
+  });
+
   test('a sender outside IRC_ALLOW is refused politely and nothing is recorded; reading stays open', async () => {
     const dana = await user('dana');
     const mallory = await user('mallory');

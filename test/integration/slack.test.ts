@@ -353,3 +353,28 @@ describe.each(backends)('Slack, on $name', (backend) => {
     expect(fake.channelByName('inc-1-rate-limited')).toBeDefined();
   });
 });
+
+// Its own workspace: it moves the bot's clock by half an hour, which the tests above do not expect.
+describe.each(backends)('Slack nags, on $name', (backend) => {
+  const world = new SlackWorld();
+  beforeAll(() => world.start(backend));
+  afterAll(() => world.stop());
+
+  test('nags reach Slack: a warning in the ops channel, a status reminder in the incident channel', async () => {
+    const { fake } = world;
+    world.bot.clock.set('2026-03-02T10:00:00Z');
+    await world.bot.firebell.scheduler.tick();
+    expect(await world.bot.say('warn Replica lag above 30s --key lag', { platform: 'shell', as: 'root' })).toBe('W-1 recorded: Replica lag above 30s');
+    expect(await world.bot.say('start Checkout down --sev 1', { platform: 'shell', as: 'root' })).toMatch(/^INC-1 opened/);
+    await world.settle();
+    await world.bot.advance('30m');
+    await world.settle();
+    expect(fake.messagesIn(world.opsId).map((m) => m.text)).toContain(
+      '⏰ W-1 still unacked, nag 1 (fired once): Replica lag above 30s · ack W-1 or snooze W-1 &lt;duration&gt;',
+    );
+    const channel = fake.channelByName('inc-1-checkout-down')!;
+    expect(fake.messagesIn(channel.id).at(-1)!.text).toBe(
+      '⏰ INC-1 [SEV1] investigating: Checkout down: no public status update for 30m; post one with status &lt;state&gt; &lt;message&gt;',
+    );
+  });
+});

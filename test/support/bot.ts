@@ -10,6 +10,7 @@ import { startFirebell, type Firebell, type FirebellIo } from '../../src/main.ts
 import type { StatusTarget } from '../../src/status/target.ts';
 import { sqlStore } from '../../src/store/sql-store.ts';
 import { ManualClock } from './clock.ts';
+import { ManualWakeUp } from './wake-up.ts';
 import { emptyTables, silentLog, type TestBackend, type TestDatabase } from './databases.ts';
 
 export interface SayOptions {
@@ -24,6 +25,13 @@ export interface SayOptions {
 export interface TestBot {
   firebell: Firebell;
   clock: ManualClock;
+  /** The nag scheduler's wake-up: it fires only through `advance`. */
+  wakeUp: ManualWakeUp;
+  /**
+   * Moves the clock as a scheduler would live through it: each time the wake-up falls due on the
+   * way, the clock stops there and the scheduler runs, then the notices it kept are delivered.
+   */
+  advance(by: string): Promise<void>;
   settings: TestDatabase['settings'];
   database: TestDatabase;
   /** Types one command (`log 23:52 Rolled back`) and returns the reply as the shell prints it. */
@@ -63,10 +71,12 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
   const parsed = loadConfig({ HTTP_PORT: '0', ...target.settings, ...opts.env });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const shellUser = opts.shell?.user ?? 'dana';
+  const wakeUp = new ManualWakeUp();
   const firebell = await startFirebell(parsed.config, {
     clock,
     log: silentLog,
     httpHost: '127.0.0.1',
+    wakeUp,
     ...(opts.adapters ? { adapters: opts.adapters } : {}),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.irc ? { irc: opts.irc } : {}),
@@ -92,6 +102,24 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
   return {
     firebell,
     clock,
+    wakeUp,
+    async advance(by) {
+      const until = new Date(clock.now().getTime());
+      const step = new ManualClock(until);
+      step.advance(by);
+      const end = step.now().getTime();
+      await firebell.executor.idle();
+      await firebell.scheduler.idle();
+      for (;;) {
+        const armed = wakeUp.armedAt;
+        if (!armed || armed.getTime() > end) break;
+        if (armed.getTime() > clock.now().getTime()) clock.set(armed);
+        wakeUp.fireIfDue(clock);
+        await firebell.scheduler.idle();
+      }
+      clock.set(new Date(end));
+      await firebell.outbox.drain();
+    },
     settings: target.settings,
     database: target,
     sayReply,

@@ -53,7 +53,24 @@ export class SlackIncidentChannels {
         return this.uploadPostmortem(notice.incidentId, notice.filename, notice.url);
       case 'postmortem_outdated':
         return;
+      case 'warning_nag':
+      case 'warning_resolved':
+      case 'warnings_digest':
+      case 'status_nag':
+        return this.say(noticeText(notice));
     }
+  }
+
+  /** A nag or a digest: in the incident's channel when it is about one (ops while it has none), else in ops. */
+  private async say(text: ReturnType<typeof noticeText>): Promise<void> {
+    if (text?.audience.to === 'incident') {
+      const link = await this.opts.channels.linkOf(text.audience.incidentId, SLACK);
+      if (link) {
+        await this.client.chat.postMessage({ channel: link.channelId, text: renderNotice(text), unfurl_links: false });
+        return;
+      }
+    }
+    return this.announce(text);
   }
 
   /**

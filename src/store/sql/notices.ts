@@ -12,13 +12,24 @@ interface ClaimedRow {
 export function noticeRepository(q: Queryable): NoticeRepository {
   return {
     async enqueue(notices, at) {
-      for (const n of notices) {
+      // One statement per run of notices with the same consumers (a scheduler tick keeps a
+      // thousand at once); runs are taken in order, so ids keep the order the notices were made in.
+      for (let start = 0; start < notices.length; ) {
+        const consumers = notices[start]!.consumers;
+        let end = start + 1;
+        while (end < notices.length && sameConsumers(notices[end]!.consumers, consumers)) end++;
+        const run = notices.slice(start, end);
         await q.query(
-          `with kept as (insert into notices (body, incident_id, created_at) values ($1::text::jsonb, $2, $4) returning id, incident_id)
+          `with kept as (
+             insert into notices (body, incident_id, created_at)
+             select n.body::jsonb, n.incident_id, $4 from unnest($1::text[], $2::int[]) with ordinality as n(body, incident_id, ord)
+             order by n.ord
+             returning id, incident_id)
            insert into notice_deliveries (notice_id, consumer, incident_id, due_at)
            select kept.id, c.consumer, kept.incident_id, $4 from kept cross join unnest($3::text[]) as c(consumer)`,
-          [JSON.stringify(n.body), n.incidentId, n.consumers, at],
+          [run.map((n) => JSON.stringify(n.body)), run.map((n) => n.incidentId), consumers, at],
         );
+        start = end;
       }
     },
     async claim(consumer, now, leaseUntil, limit) {
@@ -70,4 +81,8 @@ export function noticeRepository(q: Queryable): NoticeRepository {
       return rows[0] ?? { pending: 0, dead: 0 };
     },
   };
+}
+
+function sameConsumers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
 }

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { NagScheduler, type NagSchedulerDeps } from '../../src/app/nag-scheduler.ts';
+import { UnitOfWork } from '../../src/app/unit-of-work.ts';
+import type { NoticeConsumer } from '../../src/chat/types.ts';
+import { DEFAULT_NAG_POLICY, DEFAULT_STATUS_CADENCE } from '../../src/core/nag-policy.ts';
+import { sendDueNags } from '../../src/core/warnings.ts';
+import { UTC_ZONE } from '../../src/core/zone.ts';
+import type { Db } from '../../src/store/db.ts';
+import { openDatabase } from '../../src/store/open.ts';
+import { sqlStore } from '../../src/store/sql-store.ts';
+import { ManualClock } from '../support/clock.ts';
+import { backends, emptyTables, silentLog, type TestDatabase } from '../support/databases.ts';
+import { ManualWakeUp } from '../support/wake-up.ts';
+
+const postgres = backends.find((b) => b.name === 'postgres');
+const DUE = 1_000;
+
+/** A chat platform that is told nothing directly here: what was kept for it is read from the outbox. */
+const chat: NoticeConsumer = { name: 'test', wants: () => true, deliver: async () => undefined };
+
+/** Open warnings whose first nag is due now, one per fingerprint. */
+async function seedDueWarnings(db: Db, now: Date, count: number): Promise<void> {
+  await db.query(
+    `insert into warnings (fingerprint, summary, first_seen_at, last_seen_at, opened_at, fire_count, next_nag_at)
+     select 'fp-' || i, 'warning ' || i, $1::timestamptz - interval '1 hour', $1::timestamptz - interval '1 hour',
+            $1::timestamptz - interval '1 hour', 1, $1::timestamptz - (i || ' milliseconds')::interval
+     from generate_series(1, $2::int) as i`,
+    [now, count],
+  );
+}
+
+/** Every nag kept in the outbox, by warning id. */
+async function keptNags(db: Db): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `select (body->'notice'->'warning'->>'id')::int as id from notices where body->'notice'->>'kind' = 'warning_nag' order by 1`,
+  );
+  return rows.map((r) => r.id);
+}
+
+function scheduler(db: Db, clock: ManualClock, opts: Partial<NagSchedulerDeps> & { kept?: () => void } = {}): NagScheduler {
+  const work = new UnitOfWork({ db, consumers: () => [chat], now: () => clock.now(), kept: opts.kept ?? (() => undefined) });
+  return new NagScheduler({
+    db,
+    work,
+    clock,
+    timer: new ManualWakeUp(),
+    log: silentLog,
+    policy: DEFAULT_NAG_POLICY,
+    cadence: DEFAULT_STATUS_CADENCE,
+    zone: UTC_ZONE,
+    batchSize: 25,
+    ...opts,
+  });
+}
+
+describe.skipIf(!postgres)('nag claims on real Postgres', () => {
+  let target: TestDatabase;
+  let one: Db;
+  let two: Db;
+  const clock = new ManualClock('2026-03-02T12:00:00Z');
+
+  beforeAll(async () => {
+    target = await postgres!.create();
+    one = await openDatabase(target.settings, silentLog);
+    two = await openDatabase(target.settings, silentLog);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await target?.drop();
+  });
+  beforeEach(async () => {
+    await emptyTables(one);
+    await seedDueWarnings(one, clock.now(), DUE);
+  });
+
+  test('two instances on one database send 1,000 due nags, each exactly once', async () => {
+    const [a, b] = await Promise.all([scheduler(one, clock).tick(), scheduler(two, clock).tick()]);
+    expect(a.warningNags + b.warningNags).toBe(DUE);
+    // Both took part: the claims interleaved rather than one instance doing it all.
+    expect(Math.min(a.warningNags, b.warningNags)).toBeGreaterThan(0);
+    const nags = await keptNags(one);
+    expect(nags).toHaveLength(DUE);
+    expect(new Set(nags).size).toBe(DUE);
+    const { rows } = await one.query<{ n: number }>('select count(*)::int as n from warnings where nag_count = 1 and next_nag_at > $1', [clock.now()]);
+    expect(rows[0]!.n).toBe(DUE);
+    // Nothing is due any more: another look at the same moment sends nothing.
+    expect((await scheduler(two, clock).tick()).warningNags).toBe(0);
+  });
+
+  test('a scheduler stopped part-way, and an instance that dies mid-claim, lose and repeat nothing', async () => {
+    let first: NagScheduler | null = null;
+    let commits = 0;
+    first = scheduler(one, clock, {
+      kept: () => {
+        // Stopped after its fourth batch has committed.
+        if (++commits === 4) void first!.stop();
+      },
+    });
+    const partial = await first.tick();
+    expect(partial.warningNags).toBe(100);
+
+    // Another instance claims 50 and dies before committing: its claims go back.
+    await expect(
+      two.transaction(async (tx) => {
+        const claimed = await sendDueNags({ store: sqlStore(tx), notify: () => undefined }, DEFAULT_NAG_POLICY, clock.now(), 50);
+        expect(claimed).toBe(50);
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+
+    const restarted = await scheduler(two, clock).tick();
+    expect(restarted.warningNags).toBe(DUE - 100);
+    const nags = await keptNags(one);
+    expect(nags).toHaveLength(DUE);
+    expect(new Set(nags).size).toBe(DUE);
+  });
+});
