@@ -137,8 +137,8 @@ describe.each(backends)('show, list, help and postmortem on $name', (backend) =>
       const draft = JSON.parse(attachmentOf(reply));
       expect(draft).toMatchObject({ ref: 'INC-1', title: 'Checkout API returning 502s', severity: 2, state: 'investigating', timeZone: 'UTC' });
       expect(draft.timeline).toEqual([
-        { id: 1, at: '2026-03-01T23:00:00.000Z', local: '2026-03-01 23:00', kind: 'opened', author: 'dana', text: 'Incident opened: Checkout API returning 502s (SEV2)', edited: false },
-        { id: 2, at: '2026-03-01T23:01:00.000Z', local: '2026-03-01 23:01', kind: 'note', author: 'dana', text: 'Paged the database team', edited: false },
+        { id: 1, at: '2026-03-01T23:00:00.000Z', local: '2026-03-01 23:00', kind: 'opened', author: 'dana', addedBy: null, text: 'Incident opened: Checkout API returning 502s (SEV2)', edited: false },
+        { id: 2, at: '2026-03-01T23:01:00.000Z', local: '2026-03-01 23:01', kind: 'note', author: 'dana', addedBy: null, text: 'Paged the database team', edited: false },
       ]);
     });
 

@@ -12,7 +12,7 @@ function notes(markdown: string): string[] {
   return markdown
     .split('\n')
     .filter((l) => l.includes('| note |'))
-    .map((l) => l.split('|').at(-2)!.trim());
+    .map((l) => l.split('|').at(-3)!.trim());
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `e-${from + i}`);
@@ -62,13 +62,17 @@ describe('one process per data directory, on the embedded database', { timeout: 
   test('a second bot on the same DATA_DIR is refused in one line, and changes nothing', async () => {
     const first = start();
     expect(await first.say('/incident start Only one writer --at "2026-03-01 10:00" --tz UTC')).toMatch(/^INC-1 opened/);
+    // Frozen, the first bot's own background work (notices, the status site) cannot change files
+    // while the second one tries: any change is the second's.
+    first.child.kill('SIGSTOP');
     const before = await fileDigests(dataDir);
 
     const second = await runFirebell([], { DATA_DIR: dataDir }, '/incident log typed at the second bot\n');
+    expect(await fileDigests(dataDir)).toEqual(before);
+    first.child.kill('SIGCONT');
     expect(second.stderr).toBe(`firebell: DATA_DIR ${dataDir} is in use by firebell pid ${first.pid}; stop it first, or give this one its own DATA_DIR\n`);
     expect(second.code).toBe(1);
     expect(second.stdout).toBe('');
-    expect(await fileDigests(dataDir)).toEqual(before);
 
     expect(await first.say('/incident log typed at the first bot')).toMatch(/^Logged #2 on INC-1/);
     expect(await first.end()).toEqual({ code: 0, signal: null });

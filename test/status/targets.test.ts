@@ -79,7 +79,7 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     expect(cachet.incidents).toEqual([
       {
         id: 1,
-        name: 'Checkout down',
+        name: 'Checkout down (INC-1)',
         status: 4,
         visible: true,
         stickied: false,
@@ -129,6 +129,23 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     expect(statuspage.incidents).toHaveLength(1);
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['Found it', 'Looking into it']);
     expect(statuspage.requests.map((r) => `${r.method} ${r.query.get('q') ?? ''}`.trim())).toEqual(['POST', 'GET INC-1', 'PATCH']);
+  });
+
+  test('Cachet: a create and an update whose answers were lost are found again, not made twice', async () => {
+    cachet.loseNextAnswers(1);
+    await bot.say('start Checkout down');
+    await bot.say('status investigating Looking into it');
+    await deliver();
+    expect(cachet.incidents).toHaveLength(1);
+    await afterBackoff(1);
+    expect(cachet.incidents.map((i) => [i.name, i.message])).toEqual([['Checkout down (INC-1)', 'Looking into it']]);
+
+    cachet.loseNextAnswers(1);
+    await bot.say('status identified Found it');
+    await deliver();
+    await afterBackoff(1);
+    expect(cachet.incidents[0]!.updates.map((u) => u.message)).toEqual(['Found it']);
+    expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet ✓ · statuspage ✓');
   });
 
   test('an amendment whose answer was lost is not posted twice', async () => {

@@ -31,6 +31,8 @@ export class FakeCachet extends FakeStatusServer {
   protected check(req: FakeRequest): string | null {
     if (!String(req.headers.accept ?? '').includes('application/json')) return 'Accept must include application/json (Cachet answers 406)';
     if (req.headers['x-cachet-token'] !== this.token) return 'X-Cachet-Token is missing or wrong';
+    // Cachet's Searchable trait filters GET /incidents on exact columns (name among them).
+    if (req.method === 'GET' && (req.path === '/api/v1/incidents' || /^\/api\/v1\/incidents\/\d+\/updates$/.test(req.path))) return null;
     if (req.method !== 'POST') return `no such endpoint: ${req.method} ${req.path}`;
     const b = req.body as Record<string, unknown> | null;
     if (typeof b !== 'object' || b === null) return 'a JSON object is required';
@@ -52,6 +54,7 @@ export class FakeCachet extends FakeStatusServer {
   }
 
   protected answer(req: FakeRequest): FakeAnswer {
+    if (req.method === 'GET') return this.list(req);
     const b = req.body as Record<string, unknown>;
     if (req.path === '/api/v1/incidents') {
       const made: FakeCachetIncident = {
@@ -73,5 +76,18 @@ export class FakeCachet extends FakeStatusServer {
     incident.updates.push(update);
     incident.status = update.status;
     return { status: 200, body: { data: { ...update, incident_id: id } } };
+  }
+
+  /** GET /incidents?name=… (exact match) and GET /incidents/{id}/updates, newest first, as `{"data": […]}`. */
+  private list(req: FakeRequest): FakeAnswer {
+    const updates = /(\d+)\/updates$/.exec(req.path);
+    if (updates) {
+      const incident = this.incidents.find((i) => i.id === Number(updates[1]));
+      if (!incident) return { status: 404, body: { errors: [{ status: 404, title: 'Not Found', detail: 'Resource not found' }] } };
+      return { status: 200, body: { data: [...incident.updates].reverse().map((u) => ({ ...u, incident_id: incident.id })) } };
+    }
+    const name = req.query.get('name');
+    const found = this.incidents.filter((i) => name === null || i.name === name).reverse();
+    return { status: 200, body: { data: found.map((i) => ({ ...i, permalink: `${this.url}/incidents/${i.id}` })) } };
   }
 }
