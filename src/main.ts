@@ -227,6 +227,10 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     policy: warnings.policy,
     cadence: config.STATUS_CADENCE,
     zone: config.FIREBELL_TZ,
+    onTick: ({ warningNags, statusNags }) => {
+      metrics.nagsSent.inc({ kind: 'warning' }, warningNags);
+      metrics.nagsSent.inc({ kind: 'status_cadence' }, statusNags);
+    },
   });
   const executor = new CommandExecutor({
     db,

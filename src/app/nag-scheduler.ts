@@ -28,6 +28,8 @@ export interface NagSchedulerDeps {
   maxSleepMs?: number;
   /** A commit must land before the wake-up it asked for: a hinted time is taken this much later at least. */
   hintGraceMs?: number;
+  /** Told what each tick sent (the nags-sent metric). */
+  onTick?: (result: TickResult) => void;
 }
 
 export interface TickResult {
@@ -127,7 +129,9 @@ export class NagScheduler {
     const status = await this.sendStatusNags(now);
     const digest = await this.sendDigest(now);
     if (!this.stopped) await this.armForNext(now, status.nextAt);
-    return { warningNags, statusNags: status.sent, digest };
+    const result = { warningNags, statusNags: status.sent, digest };
+    this.deps.onTick?.(result);
+    return result;
   }
 
   private async sendStatusNags(now: Date): Promise<{ sent: number; nextAt: Date | null }> {

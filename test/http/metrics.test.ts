@@ -71,6 +71,15 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     expect((await scrape()).value('firebell_outbox_pending', { consumer: 'test' })).toBe(0);
   });
 
+  test('nags sent by the scheduler are counted', async () => {
+    const before = (await scrape()).value('firebell_nags_sent_total', { kind: 'warning' }) ?? 0;
+    await bot.say('warn Disk on db-1 almost full');
+    await bot.advance('15m');
+    await bot.firebell.outbox.drain();
+    expect(chat.told.some((t) => t.notice.kind === 'warning_nag')).toBe(true);
+    expect((await scrape()).value('firebell_nags_sent_total', { kind: 'warning' })).toBe(before + 1);
+  });
+
   test('a counter moved by another part shows up: chat reconnects, the IRC lease', async () => {
     bot.firebell.metrics.chatReconnects.inc({ platform: 'irc' });
     bot.firebell.metrics.ircLeaseHeld.set(1);
