@@ -1,10 +1,8 @@
 import type { Store } from '../store/store.ts';
 import type { Followup, Incident, RoleAssignment, StatusUpdate, TimelineEntry, TimelineRevision } from './model.ts';
+import { warningRef } from './warning-model.ts';
 
-/**
- * What one status-page target did with one public update. Filled in once status deliveries are
- * recorded (issue 20); until then a record has none and the draft says so.
- */
+/** What one status-page target did with one public update. */
 export interface StatusDelivery {
   statusUpdateId: number;
   target: string;
@@ -15,8 +13,8 @@ export interface StatusDelivery {
 }
 
 /**
- * A warning that came before the incident: promoted into it, or sharing its labels. Filled in once
- * warnings are recorded (issue 19). It is the "ignored fuel light" evidence (DESIGN §1, lesson 3).
+ * A warning that came before the incident: promoted into it (a warning sharing its labels is not
+ * linked yet). It is the "ignored fuel light" evidence (DESIGN §1, lesson 3).
  */
 export interface PrecedingWarning {
   name: string;
@@ -60,13 +58,38 @@ const PAGE_SIZE = 1_000;
 async function loadHead(store: Store, incidentId: number): Promise<IncidentRecordHead | null> {
   const incident = await store.incidents.get(incidentId);
   if (!incident) return null;
-  const [revisions, roles, statusUpdates, followups] = await Promise.all([
+  const [revisions, roles, statusUpdates, followups, deliveries, warnings] = await Promise.all([
     store.timeline.revisions(incidentId),
     store.roles.list(incidentId),
     store.statusUpdates.list(incidentId),
     store.followups.list(incidentId),
+    store.statusDeliveries.forIncident(incidentId),
+    store.warnings.forIncident(incidentId),
   ]);
-  return { incident, revisions, roles, statusUpdates, followups };
+  return {
+    incident,
+    revisions,
+    roles,
+    statusUpdates,
+    followups,
+    deliveries: deliveries.map((d) => ({
+      statusUpdateId: d.updateId,
+      target: d.target,
+      state: d.state,
+      attempts: d.attempts,
+      lastError: d.lastError,
+      deliveredAt: d.state === 'delivered' ? d.settledAt : null,
+    })),
+    warnings: warnings.map((w) => ({
+      name: `${warningRef(w.id)}: ${w.summary}`,
+      linkedBy: 'promote' as const,
+      firstFiredAt: w.firstSeenAt,
+      fireCount: w.fireCount,
+      nagCount: w.nagCount,
+      ackedBy: w.ackedBy,
+      ackedAt: w.ackedAt,
+    })),
+  };
 }
 
 export async function loadIncidentRecord(store: Store, incidentId: number): Promise<IncidentRecord | null> {

@@ -271,6 +271,8 @@ export interface WarningRepository {
   claimDue(now: Date, limit: number): Promise<Warning[]>;
   /** The earliest nag due, if any. */
   nextDueAt(): Promise<Date | null>;
+  /** The warnings promoted into this incident, oldest first: its postmortem shows their history. */
+  forIncident(incidentId: number): Promise<Warning[]>;
 }
 
 /** An open incident as the status nag reads it. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
+import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 
 describe.each(backends)('warn, warnings, ack, snooze and promote on $name', (backend) => {
   let bot: TestBot;
@@ -59,6 +60,8 @@ describe.each(backends)('warn, warnings, ack, snooze and promote on $name', (bac
       ['detected', '2026-03-02T10:00:00.000Z', 'Promoted from W-1 (key:lag): first fired 2026-03-02T10:00:00.000Z, fired 2 times, nagged 0 times, never acked'],
       ['opened', '2026-03-02T10:20:00.000Z', 'Incident opened: Replica lag (SEV3)'],
     ]);
+    // The postmortem's "Warnings before the incident" shows its history.
+    expect(renderPostmortem(await bot.record(1), bot.clock.now())).toContain('| W-1: Replica lag | promoted into it | 2026-03-02 10:00 | 2× | 0 |');
     expect(await bot.say('promote W-1')).toBe('✗ W-1 was promoted to INC-1 already');
     expect(await bot.say('warnings')).toBe('W-1 20m old · fired 2× · nagged 0× · owner none · acked by dana · Replica lag');
   });

@@ -3,6 +3,7 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { FakeCachet } from '../support/fake-status/fake-cachet.ts';
 import { FakeStatuspage } from '../support/fake-status/fake-statuspage.ts';
+import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 
 const PAGE = 'gytm4qzbx9t6';
 const KEY = 'statuspage-key-for-tests';
@@ -74,6 +75,10 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     // Set back to operational with the resolving update, in the same request.
     expect(sp!.components).toEqual({ '8kbf7d35c070': 'operational', '1rq2p3t4u5v6': 'operational' });
     expect(statuspage.requests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH']);
+    // The postmortem's "Public communications" says where each update went.
+    expect(renderPostmortem(await bot.record(1), bot.clock.now())).toContain(
+      '| 2026-03-01 10:00 | investigating | Payments fail for some cards | dana | statuspage: delivered 2026-03-01 10:00<br>cachet: delivered 2026-03-01 10:00 |',
+    );
 
     expect(cachet.rejected).toEqual([]);
     expect(cachet.incidents).toEqual([

@@ -120,16 +120,16 @@ export function statusDeliveryRepository(q: Queryable): StatusDeliveryRepository
       return rows.map(toClaimed);
     },
     async delivered(id, at, external) {
-      const { rows } = await q.query<{ target: string; incident_id: number }>(
-        `update status_deliveries set state = 'delivered', settled_at = $2, last_error = null where id = $1 returning target, incident_id`,
-        [id, at],
-      );
-      const row = rows[0];
-      if (!row || !external) return;
+      // One statement: a claim never sees the delivery settled without the external incident it
+      // made, which would make the next update create a second one.
       await q.query(
-        `insert into status_external_incidents (target, incident_id, external_id, link) values ($1, $2, $3, $4)
+        `with settled as (
+           update status_deliveries set state = 'delivered', settled_at = $2, last_error = null where id = $1 returning target, incident_id
+         )
+         insert into status_external_incidents (target, incident_id, external_id, link)
+         select target, incident_id, $3::text, $4::text from settled where $3::text is not null
          on conflict (target, incident_id) do update set external_id = excluded.external_id, link = coalesce(excluded.link, status_external_incidents.link)`,
-        [row.target, row.incident_id, external.externalId, external.link],
+        [id, at, external?.externalId ?? null, external?.link ?? null],
       );
     },
     async failed(id, error, retryAt, at) {

@@ -171,5 +171,9 @@ export function warningRepository(q: Queryable): WarningRepository {
       );
       return first(rows, 'next nag').at;
     },
+    async forIncident(incidentId) {
+      const { rows } = await q.query<WarningRow>(`select ${WARNING_COLUMNS} from warnings w where w.incident_id = $1 order by w.first_seen_at, w.id`, [incidentId]);
+      return rows.map(toWarning);
+    },
   };
 }
