@@ -13,9 +13,11 @@ export interface LeasedAdapterOptions {
 
 /**
  * A chat platform only one instance may be on at a time (IRC: two bots with one nick fight over
- * it). The adapter connects while this instance holds the platform's lease, leaves the chat when
- * the lease is lost, and asks again; meanwhile its notices wait in the outbox for whichever
- * instance holds it (DESIGN §3).
+ * it). The adapter connects once this instance holds the platform's lease. When the lease's
+ * connection is lost, the database may simply be down, and the chat is what still works then
+ * (DESIGN §1, lesson 1): it stays on the chat while it asks again, and leaves only when it finds
+ * another instance holding the lease. Meanwhile its notices wait in the outbox for whichever
+ * instance is on the chat (DESIGN §3).
  */
 export class LeasedAdapter implements ChatAdapter {
   readonly platform: string;
@@ -24,6 +26,7 @@ export class LeasedAdapter implements ChatAdapter {
   private holding: Promise<void> | null = null;
   private interrupt: (() => void) | null = null;
   private connected = false;
+  private leaving: Promise<void> | null = null;
 
   constructor(
     private readonly inner: ChatAdapter,
@@ -33,6 +36,7 @@ export class LeasedAdapter implements ChatAdapter {
     this.platform = inner.platform;
     this.name = inner.name;
     lease.onLost(() => this.interrupt?.());
+    lease.onHeldElsewhere(() => void this.leave());
   }
 
   /** Asks for the lease in the background: start-up never waits for another instance. */
@@ -43,7 +47,7 @@ export class LeasedAdapter implements ChatAdapter {
   }
 
   ready(): boolean {
-    return this.connected && this.lease.held;
+    return this.connected;
   }
 
   wants(notice: Notice): boolean {
@@ -69,6 +73,7 @@ export class LeasedAdapter implements ChatAdapter {
     // Stops a wait for the lease; a held one is given up after the chat is left.
     if (!this.lease.held) await this.lease.release();
     await this.holding;
+    await this.leave();
     await this.lease.release();
   }
 
@@ -83,18 +88,30 @@ export class LeasedAdapter implements ChatAdapter {
       const interrupted = new Promise<void>((resolve) => {
         this.interrupt = resolve;
       });
-      this.opts.log.info({ platform: this.platform }, 'this instance holds the platform: connecting');
-      await this.inner.start();
-      this.connected = true;
+      await this.leaving;
+      if (!this.connected) {
+        this.opts.log.info({ platform: this.platform }, 'this instance holds the platform: connecting');
+        await this.inner.start();
+        this.connected = true;
+      }
       this.opts.onHeld?.(true);
       this.opts.onReady?.();
       // Lost between acquire and here: the listener fired before interrupt was set.
       if (this.lease.held) await interrupted;
       this.interrupt = null;
-      this.connected = false;
       this.opts.onHeld?.(false);
-      if (this.running) this.opts.log.warn({ platform: this.platform }, 'lease lost: leaving the chat and asking again');
-      await this.inner.stop();
+      if (this.running) this.opts.log.warn({ platform: this.platform }, 'lease lost: staying on the chat while asking again');
     }
+  }
+
+  /** Another instance holds the platform now: this one leaves the chat. */
+  private leave(): Promise<void> {
+    if (!this.connected) return this.leaving ?? Promise.resolve();
+    this.connected = false;
+    this.opts.log.warn({ platform: this.platform }, 'another instance holds the platform: leaving the chat');
+    this.leaving = this.inner.stop().finally(() => {
+      this.leaving = null;
+    });
+    return this.leaving;
   }
 }

@@ -10,8 +10,10 @@ export interface Lease {
   readonly held: boolean;
   /** Resolves once held, asking again and again until then; rejects if released first. */
   acquire(): Promise<void>;
-  /** Told when a lease that was held is lost (its connection failed): stop acting on it at once. */
+  /** Told when a lease that was held is lost (its connection failed, so the database may be down). */
   onLost(listener: () => void): void;
+  /** Told when an ask finds another instance holding it: whoever acted on an old hold must stop. */
+  onHeldElsewhere(listener: () => void): void;
   /** Gives it up (or stops asking); another instance may take it. */
   release(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export class SoleLease implements Lease {
     this.held = true;
   }
   onLost(): void {}
+  onHeldElsewhere(): void {}
   async release(): Promise<void> {
     this.held = false;
   }
@@ -68,6 +71,7 @@ export class PgAdvisoryLease implements Lease {
   private heartbeat: NodeJS.Timeout | null = null;
   private retry: { wake: () => void } | null = null;
   private listeners: (() => void)[] = [];
+  private elsewhereListeners: (() => void)[] = [];
   private released = false;
   private acquiring: Promise<void> | null = null;
   held = false;
@@ -86,6 +90,10 @@ export class PgAdvisoryLease implements Lease {
 
   onLost(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  onHeldElsewhere(listener: () => void): void {
+    this.elsewhereListeners.push(listener);
   }
 
   async release(): Promise<void> {
@@ -123,8 +131,11 @@ export class PgAdvisoryLease implements Lease {
       await client.connect();
       const { rows } = await client.query<{ taken: boolean }>('select pg_try_advisory_lock($1, $2) as taken', [LEASE_CLASS, nameKey(this.opts.name)]);
       if (!rows[0]?.taken || this.released) {
-        if (!rows[0]?.taken) this.refusals++;
         await client.end();
+        if (!rows[0]?.taken) {
+          this.refusals++;
+          for (const listener of this.elsewhereListeners) listener();
+        }
         return false;
       }
     } catch (err) {
