@@ -4,6 +4,7 @@ import type { NoticeConsumer } from '../chat/types.ts';
 import type { Db } from '../store/db.ts';
 import { sqlStore } from '../store/sql-store.ts';
 import type { NoticeDelivery } from '../store/store.ts';
+import { ClaimLoop } from './claim-loop.ts';
 import { decodeOutboxMessage, deliverOutboxMessage } from './outbox-message.ts';
 
 export interface NoticeOutboxOptions {
@@ -30,14 +31,6 @@ export interface NoticeOutboxOptions {
   stopGraceMs?: number;
 }
 
-interface ConsumerState {
-  consumer: NoticeConsumer;
-  inFlight: Map<number, Promise<void>>;
-  pumping: Promise<void> | null;
-  again: boolean;
-  timer: NodeJS.Timeout | null;
-}
-
 const MINUTE_MS = 60_000;
 
 /**
@@ -47,15 +40,14 @@ const MINUTE_MS = 60_000;
  * claimed row by row, so several instances on one Postgres deliver each notice once.
  */
 export class NoticeOutbox {
-  private readonly states: ConsumerState[];
-  private stopped = false;
+  private readonly loops: ClaimLoop<NoticeDelivery>[];
   private readonly leaseMs: number;
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: NoticeOutboxOptions) {
     this.leaseMs = opts.leaseMs ?? 2 * MINUTE_MS;
     this.timeoutMs = opts.deliveryTimeoutMs ?? MINUTE_MS;
-    this.states = opts.consumers.map((consumer) => ({ consumer, inFlight: new Map(), pumping: null, again: false, timer: null }));
+    this.loops = opts.consumers.map((consumer) => this.loopFor(consumer));
   }
 
   get consumers(): readonly NoticeConsumer[] {
@@ -65,22 +57,18 @@ export class NoticeOutbox {
   /** Deliveries waiting and set aside, per consumer: for the operator (health, metrics). */
   async counts(): Promise<Record<string, { pending: number; dead: number }>> {
     const store = sqlStore(this.opts.db);
-    const entries = await Promise.all(this.states.map(async (s) => [s.consumer.name, await store.notices.counts(s.consumer.name)] as const));
+    const entries = await Promise.all(this.opts.consumers.map(async (c) => [c.name, await store.notices.counts(c.name)] as const));
     return Object.fromEntries(entries);
   }
 
   /** Something was kept, or may be due: look now. */
   wake(): void {
-    for (const state of this.states) this.pump(state);
+    for (const loop of this.loops) loop.wake();
   }
 
   /** Resolves once no worker is looking and no delivery is in flight. */
   async idle(): Promise<void> {
-    for (;;) {
-      const busy = this.states.flatMap((s) => [...(s.pumping ? [s.pumping] : []), ...s.inFlight.values()]);
-      if (busy.length === 0) return;
-      await Promise.allSettled(busy);
-    }
+    await Promise.all(this.loops.map((loop) => loop.idle()));
   }
 
   /** Delivers everything due now, then resolves (a clean stop, a test). */
@@ -101,75 +89,32 @@ export class NoticeOutbox {
     });
     await Promise.race([this.drain(), grace]);
     clearTimeout(timer);
-    this.stopped = true;
-    for (const state of this.states) if (state.timer) clearTimeout(state.timer);
+    for (const loop of this.loops) loop.stop();
   }
 
-  private pump(state: ConsumerState): void {
-    if (this.stopped) return;
-    if (state.pumping) {
-      state.again = true;
-      return;
-    }
-    state.pumping = this.claimAndStart(state).finally(() => {
-      state.pumping = null;
-      if (state.again) {
-        state.again = false;
-        this.pump(state);
-      }
-    });
-  }
-
-  private async claimAndStart(state: ConsumerState): Promise<void> {
+  private loopFor(consumer: NoticeConsumer): ClaimLoop<NoticeDelivery> {
     const { db, clock, log } = this.opts;
     const store = sqlStore(db);
-    const name = state.consumer.name;
-    if (state.consumer.ready?.() === false) {
-      // Not claimed here, so the instance that is on the platform delivers them; look again later.
-      this.arm(state, null);
-      return;
-    }
-    try {
-      for (;;) {
-        const room = (this.opts.concurrency ?? 8) - state.inFlight.size;
-        if (room <= 0 || this.stopped) return;
-        const now = clock.now();
-        const claimed = await store.notices.claim(name, now, new Date(now.getTime() + this.leaseMs), room);
-        // A lease that ran out while its delivery still hangs here: it is already being tried.
-        const fresh = claimed.filter((d) => !state.inFlight.has(d.noticeId));
-        if (fresh.length === 0) break;
-        for (const delivery of fresh) {
-          const running = this.deliver(state, delivery).finally(() => {
-            state.inFlight.delete(delivery.noticeId);
-            this.pump(state);
-          });
-          state.inFlight.set(delivery.noticeId, running);
-        }
-      }
-      this.arm(state, await store.notices.nextDueAt(name));
-    } catch (err) {
-      log.warn({ err, consumer: name }, 'chat outbox unreachable; trying again shortly');
-      this.arm(state, null);
-    }
+    return new ClaimLoop<NoticeDelivery>(
+      {
+        claim: (room) => {
+          const now = clock.now();
+          return store.notices.claim(consumer.name, now, new Date(now.getTime() + this.leaseMs), room);
+        },
+        key: (delivery) => delivery.noticeId,
+        run: (delivery) => this.deliver(consumer, delivery),
+        nextDueAt: () => store.notices.nextDueAt(consumer.name),
+        // Not claimed here, so the instance that is on the platform delivers them.
+        ready: () => consumer.ready?.() !== false,
+        failed: (err) => log.warn({ err, consumer: consumer.name }, 'chat outbox unreachable; trying again shortly'),
+      },
+      { clock, concurrency: this.opts.concurrency ?? 8, pollMs: this.opts.pollMs ?? 5_000 },
+    );
   }
 
-  /** Wakes the worker when its next delivery falls due, and at least every pollMs. */
-  private arm(state: ConsumerState, dueAt: Date | null): void {
-    if (this.stopped) return;
-    if (state.timer) clearTimeout(state.timer);
-    const pollMs = this.opts.pollMs ?? 5_000;
-    const untilDue = dueAt ? dueAt.getTime() - this.opts.clock.now().getTime() : pollMs;
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      this.pump(state);
-    }, Math.max(0, Math.min(untilDue, pollMs)));
-    state.timer.unref();
-  }
-
-  private async deliver(state: ConsumerState, delivery: NoticeDelivery): Promise<void> {
+  private async deliver(consumer: NoticeConsumer, delivery: NoticeDelivery): Promise<void> {
     const { db, clock, log } = this.opts;
     const store = sqlStore(db);
-    const { consumer } = state;
     const message = decodeOutboxMessage(delivery.body);
     if (!message) {
       log.error({ consumer: consumer.name, noticeId: delivery.noticeId }, 'unreadable notice set aside');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ClaimLoop } from '../app/claim-loop.ts';
 import type { UnitOfWork } from '../app/unit-of-work.ts';
 import type { Clock } from '../core/clock.ts';
 import { incidentRef } from '../core/model.ts';
@@ -28,14 +29,6 @@ export interface StatusDeliveryWorkerOptions {
   random?: () => number;
 }
 
-interface TargetState {
-  target: StatusTarget;
-  inFlight: Map<number, Promise<void>>;
-  pumping: Promise<void> | null;
-  again: boolean;
-  timer: NodeJS.Timeout | null;
-}
-
 /**
  * Delivers public status updates to the external targets from the status outbox (DESIGN §4): one
  * worker per target, so a target that hangs or keeps failing never delays another; within a target,
@@ -44,7 +37,7 @@ interface TargetState {
  * delivery is dead and the ops channel is told.
  */
 export class StatusDeliveryWorker {
-  private readonly states: TargetState[];
+  private readonly loops: ClaimLoop<ClaimedStatusDelivery>[];
   private readonly policy: RetryPolicy;
   private stopped = false;
   /** Sends in flight, aborted by stop(). */
@@ -52,7 +45,7 @@ export class StatusDeliveryWorker {
 
   constructor(private readonly opts: StatusDeliveryWorkerOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-    this.states = opts.targets.map((target) => ({ target, inFlight: new Map(), pumping: null, again: false, timer: null }));
+    this.loops = opts.targets.map((target) => this.loopFor(target));
   }
 
   get targetNames(): string[] {
@@ -61,15 +54,11 @@ export class StatusDeliveryWorker {
 
   /** An update was recorded, or something may be due: look now. */
   wake(): void {
-    for (const state of this.states) this.pump(state);
+    for (const loop of this.loops) loop.wake();
   }
 
   async idle(): Promise<void> {
-    for (;;) {
-      const busy = this.states.flatMap((s) => [...(s.pumping ? [s.pumping] : []), ...s.inFlight.values()]);
-      if (busy.length === 0) return;
-      await Promise.allSettled(busy);
-    }
+    await Promise.all(this.loops.map((loop) => loop.idle()));
   }
 
   /** Sends everything due now and waits for the answers (tests, a clean stop). */
@@ -85,70 +74,31 @@ export class StatusDeliveryWorker {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const state of this.states) if (state.timer) clearTimeout(state.timer);
+    for (const loop of this.loops) loop.stop();
     for (const controller of this.sending) controller.abort();
     await this.idle();
   }
 
-  private pump(state: TargetState): void {
-    if (this.stopped) return;
-    if (state.pumping) {
-      state.again = true;
-      return;
-    }
-    state.pumping = this.claimAndStart(state).finally(() => {
-      state.pumping = null;
-      if (state.again) {
-        state.again = false;
-        this.pump(state);
-      }
-    });
-  }
-
-  private async claimAndStart(state: TargetState): Promise<void> {
+  private loopFor(target: StatusTarget): ClaimLoop<ClaimedStatusDelivery> {
     const { db, clock, log } = this.opts;
     const store = sqlStore(db);
-    const name = state.target.name;
     const leaseMs = this.opts.leaseMs ?? 2 * 60_000;
-    try {
-      for (;;) {
-        const room = (this.opts.concurrency ?? 4) - state.inFlight.size;
-        if (room <= 0 || this.stopped) return;
-        const now = clock.now();
-        const claimed = await store.statusDeliveries.claim([name], now, new Date(now.getTime() + leaseMs), room);
-        const fresh = claimed.filter((d) => !state.inFlight.has(d.id));
-        if (fresh.length === 0) break;
-        for (const delivery of fresh) {
-          const running = this.deliver(state, delivery).finally(() => {
-            state.inFlight.delete(delivery.id);
-            this.pump(state);
-          });
-          state.inFlight.set(delivery.id, running);
-        }
-      }
-      this.arm(state, await store.statusDeliveries.nextDueAt([name]));
-    } catch (err) {
-      log.warn({ err, target: name }, 'status outbox unreachable; trying again shortly');
-      this.arm(state, null);
-    }
-  }
-
-  private arm(state: TargetState, dueAt: Date | null): void {
-    if (this.stopped) return;
-    if (state.timer) clearTimeout(state.timer);
-    const pollMs = this.opts.pollMs ?? 5_000;
-    const untilDue = dueAt ? dueAt.getTime() - this.opts.clock.now().getTime() : pollMs;
-    state.timer = setTimeout(
-      () => {
-        state.timer = null;
-        this.pump(state);
+    return new ClaimLoop<ClaimedStatusDelivery>(
+      {
+        claim: (room) => {
+          const now = clock.now();
+          return store.statusDeliveries.claim([target.name], now, new Date(now.getTime() + leaseMs), room);
+        },
+        key: (delivery) => delivery.id,
+        run: (delivery) => this.deliver(target, delivery),
+        nextDueAt: () => store.statusDeliveries.nextDueAt([target.name]),
+        failed: (err) => log.warn({ err, target: target.name }, 'status outbox unreachable; trying again shortly'),
       },
-      Math.max(0, Math.min(untilDue, pollMs)),
+      { clock, concurrency: this.opts.concurrency ?? 4, pollMs: this.opts.pollMs ?? 5_000 },
     );
-    state.timer.unref();
   }
 
-  private async deliver(state: TargetState, d: ClaimedStatusDelivery): Promise<void> {
+  private async deliver(target: StatusTarget, d: ClaimedStatusDelivery): Promise<void> {
     const { db, clock, log } = this.opts;
     const store = sqlStore(db);
     const fields = { target: d.target, delivery: d.id, incident: incidentRef(d.incidentId), attempts: d.attempts };
@@ -156,7 +106,7 @@ export class StatusDeliveryWorker {
     const controller = new AbortController();
     this.sending.add(controller);
     try {
-      external = await sendWithTimeout(state.target, d, this.opts.timeoutMs ?? 30_000, controller);
+      external = await sendWithTimeout(target, d, this.opts.timeoutMs ?? 30_000, controller);
     } catch (err) {
       if (this.stopped) return;
       const now = clock.now();

@@ -16,7 +16,7 @@ describe('firebell deliveries', () => {
     bot = await startTestBot(backends[0]!, {
       now: '2026-03-01T10:00:00Z',
       env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
-      statusDelivery: { random: () => 0, timeoutMs: 5_000 },
+      statusDelivery: { random: () => 0 },
     });
   });
   afterAll(async () => {

@@ -36,7 +36,7 @@ describe.skipIf(!adminUrl)('a status update typed while Postgres is unreachable'
     bot = await startTestBot(throughProxy, {
       now: '2026-03-01T10:00:00Z',
       env: { STATUS_SITE_DIR: siteDir, STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
-      statusDelivery: { random: () => 0, timeoutMs: 5_000 },
+      statusDelivery: { random: () => 0 },
     });
   });
   afterAll(async () => {

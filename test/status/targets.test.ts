@@ -27,7 +27,7 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
         CACHET_URL: cachet.url,
         CACHET_TOKEN: TOKEN,
       },
-      statusDelivery: { random: () => 0, timeoutMs: 5_000 },
+      statusDelivery: { random: () => 0 },
     });
   });
   afterAll(async () => {
