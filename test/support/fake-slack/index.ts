@@ -139,6 +139,8 @@ export class FakeSlack {
         res.end(`fake slack failed: ${(err as Error).stack ?? String(err)}`);
       });
     });
+    // Idle connections are closed by the client first, so a reused one never races our close.
+    server.keepAliveTimeout = 60_000;
     // Socket Mode: the URL apps.connections.open hands out is a WebSocket on this same server.
     this.sockets = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req, socket, head) => {

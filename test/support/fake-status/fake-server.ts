@@ -51,6 +51,9 @@ export abstract class FakeStatusServer extends EventEmitter {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
     });
+    // A server that closes idle connections first races the client reusing one: on a loaded
+    // machine a send then fails before it arrives. Real APIs keep them longer than fetch does.
+    this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
