@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import { backends, type TestBackend } from '../support/databases.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { backends } from '../support/databases.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { freePort } from './raw-http.ts';
 
 const TOKEN = 'test-webhook-token-0123456789';
@@ -134,20 +134,10 @@ describe.skipIf(!adminUrl)('an alert while Postgres is unreachable', () => {
   let bot: TestBot;
   let port: number;
   beforeAll(async () => {
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
     port = await freePort();
-    bot = await startTestBot(throughProxy, { now: '2026-03-02T10:30:00Z', env: { HTTP_PORT: String(port), WEBHOOK_TOKEN: TOKEN } });
+    bot = await startTestBot(behind.backend, { now: '2026-03-02T10:30:00Z', env: { HTTP_PORT: String(port), WEBHOOK_TOKEN: TOKEN } });
   });
   afterAll(async () => {
     await proxy.restore().catch(() => undefined);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Invocation } from '../../src/chat/types.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import type { TestBackend } from '../support/databases.ts';
 import { ShellSession } from '../support/shell-session.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -14,21 +13,9 @@ describe.skipIf(!adminUrl)('while Postgres is unreachable', () => {
   let bot: TestBot;
 
   beforeAll(async () => {
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    // The test database is created directly; firebell reaches it only through the proxy.
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const { backends } = await import('../support/databases.ts');
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
-    bot = await startTestBot(throughProxy, { now: '2026-03-01T10:00:00Z', shell: { ...shell, user: 'dana' } });
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
+    bot = await startTestBot(behind.backend, { now: '2026-03-01T10:00:00Z', shell: { ...shell, user: 'dana' } });
     await shell.type('start Payments queue stuck --tz UTC');
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import { backends, type TestBackend } from '../support/databases.ts';
+import { backends } from '../support/databases.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { freePort } from '../http/raw-http.ts';
 
 async function health(bot: TestBot): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -58,19 +58,9 @@ describe.skipIf(!adminUrl)('/healthz while Postgres is unreachable', () => {
   let bot: TestBot;
 
   beforeAll(async () => {
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
-    bot = await startTestBot(throughProxy, { now: '2026-03-01T10:00:00Z', env: { HTTP_PORT: String(await freePort()) } });
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
+    bot = await startTestBot(behind.backend, { now: '2026-03-01T10:00:00Z', env: { HTTP_PORT: String(await freePort()) } });
     await bot.say('start Payments queue stuck --tz UTC');
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import type { TestBackend } from '../support/databases.ts';
 import { RawIrcClient, type IrcLine } from '../support/irc-client.ts';
 import { Ngircd } from '../support/ngircd.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const saidBy = (target: string) => (l: IrcLine) => l.nick === 'firebell' && l.command === 'PRIVMSG' && l.params[0] === target;
@@ -17,22 +16,11 @@ describe.skipIf(!adminUrl)('IRC while Postgres is unreachable', () => {
 
   beforeAll(async () => {
     server = await Ngircd.start();
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const { backends } = await import('../support/databases.ts');
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
     dana = await RawIrcClient.connect(server.port, 'dana');
     await dana.join('#ops');
-    bot = await startTestBot(throughProxy, {
+    bot = await startTestBot(behind.backend, {
       now: '2026-03-01T10:00:00Z',
       env: { IRC_HOST: server.host, IRC_PORT: String(server.port), OPS_CHANNEL: '#ops' },
       irc: { reconnectDelaysMs: [100], intervalMs: 50 },

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import type { TestBackend } from '../support/databases.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall, type FakeUser } from '../support/fake-slack/index.ts';
 import { postToBolt, SlackSigner } from '../support/slack-signing.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { freePort } from '../http/raw-http.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -22,22 +21,11 @@ describe.skipIf(!adminUrl)('Slack while Postgres is unreachable', () => {
   let channelId: string;
 
   beforeAll(async () => {
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const { backends } = await import('../support/databases.ts');
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
     fake = await startFakeSlack({ now: () => (bot ? bot.clock.now() : new Date('2026-03-01T10:00:00Z')) });
     const port = await freePort();
-    bot = await startTestBot(throughProxy, {
+    bot = await startTestBot(behind.backend, {
       now: '2026-03-01T10:00:00Z',
       env: { HTTP_PORT: String(port), SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl },
       slack: { retryConfig: { retries: 0 } },

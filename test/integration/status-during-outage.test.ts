@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import type { TestBackend } from '../support/databases.ts';
 import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { postgresBehindProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 const SECRET = 'outage-webhook-secret';
@@ -18,22 +17,11 @@ describe.skipIf(!adminUrl)('a status update typed while Postgres is unreachable'
   let siteDir: string;
 
   beforeAll(async () => {
-    const target = new URL(adminUrl!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    const behind = await postgresBehindProxy(adminUrl!);
+    proxy = behind.proxy;
     hook = await new FakeWebhookReceiver(SECRET).start();
     siteDir = await mkdtemp(join(tmpdir(), 'firebell-site-'));
-    const throughProxy: TestBackend = {
-      name: 'postgres',
-      async create() {
-        const { backends } = await import('../support/databases.ts');
-        const direct = await backends.find((b) => b.name === 'postgres')!.create();
-        const url = new URL(direct.settings.DATABASE_URL!);
-        url.host = `127.0.0.1:${proxy.port}`;
-        return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
-      },
-    };
-    bot = await startTestBot(throughProxy, {
+    bot = await startTestBot(behind.backend, {
       now: '2026-03-01T10:00:00Z',
       env: { STATUS_SITE_DIR: siteDir, STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
       statusDelivery: { random: () => 0 },

@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { backends, type TestBackend } from './databases.ts';
 
 /**
  * A loopback TCP proxy in front of a real server, so a test can take the server away (every
@@ -86,4 +87,24 @@ export class TcpProxy {
   async stop(): Promise<void> {
     await this.cut();
   }
+}
+
+/**
+ * A fresh Postgres test database that firebell reaches only through a TcpProxy: the test creates it
+ * directly, and cuts the proxy to make the database unreachable (DESIGN §1, lesson 1).
+ */
+export async function postgresBehindProxy(adminUrl: string): Promise<{ proxy: TcpProxy; backend: TestBackend }> {
+  const target = new URL(adminUrl);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.start();
+  const backend: TestBackend = {
+    name: 'postgres',
+    async create() {
+      const direct = await backends.find((b) => b.name === 'postgres')!.create();
+      const url = new URL(direct.settings.DATABASE_URL!);
+      url.host = `127.0.0.1:${proxy.port}`;
+      return { settings: { ...direct.settings, DATABASE_URL: url.toString() }, drop: direct.drop };
+    },
+  };
+  return { proxy, backend };
 }
