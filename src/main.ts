@@ -47,9 +47,13 @@ import { queuedStatusUpdate } from './status/queued-update.ts';
 import { seedSnapshot } from './status/site/snapshot.ts';
 import { StaticSite } from './status/site/static-site.ts';
 import { HISTORY_DAYS as SITE_SEED_DAYS } from './status/site/view.ts';
+
 import type { StatusTarget } from './status/target.ts';
 import { configuredTargets } from './status/targets.ts';
 import { sqlStore } from './store/sql-store.ts';
+
+/** How often the status site is compared with the database: what another instance delivered shows up within it. */
+const STATUS_SITE_SYNC_MS = 15_000;
 
 export interface FirebellIo {
   clock: Clock;
@@ -111,6 +115,8 @@ export interface Firebell {
   /** The chat platforms it serves besides the shell: with any, it runs until stopped, not until input ends. */
   chatPlatforms: readonly string[];
   httpPort: number | null;
+  /** Brings the status site in line with the database now (it does so every STATUS_SITE_SYNC_MS). */
+  syncStatusSite(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -169,7 +175,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       baseUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/status/` : null,
       clock,
       log,
-      seed: async () => {
+      recorded: async () => {
         const store = sqlStore(db);
         const updates = await store.statusUpdates.postedSince(new Date(clock.now().getTime() - SITE_SEED_DAYS * 86_400_000));
         const incidents = await Promise.all([...new Set(updates.map((u) => u.incidentId))].map((id) => store.incidents.get(id)));
@@ -372,12 +378,15 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   scheduler.start();
 
   let stopping: Promise<void> | null = null;
+
+  let siteSync: NodeJS.Timeout | undefined;
   /**
    * New commands are refused first (one line each) while /healthz says `draining`; the commands
    * already taken finish, the outbox delivers what it can within its grace, and only then do the
    * adapters leave their chats, so the last notices still reach them.
    */
   async function stopInOrder(): Promise<void> {
+    if (siteSync) clearInterval(siteSync);
     router.stopTaking();
     for (const a of adapters) a.stopTaking?.();
     executor.stop();
@@ -407,6 +416,12 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   // Notices kept but not delivered before the last stop go out now.
   outbox.wake();
   statusDeliveries.wake();
+  const syncStatusSite = () => statusSite.resync(() => executor.pending().count === 0 && journal.pending().length === 0);
+  siteSync = setInterval(() => {
+    // While the database is down there is nothing to compare with: the page shows what was typed here.
+    syncStatusSite().catch((err: unknown) => log.debug({ err }, 'status site not synced with the database'));
+  }, STATUS_SITE_SYNC_MS);
+  siteSync.unref();
   // Listening last: a 200 from /healthz means firebell is ready for commands.
   if (server) {
     httpPort = await listen(server, config.HTTP_PORT, io.httpHost).catch(async (err: NodeJS.ErrnoException) => {
@@ -434,6 +449,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     shell,
     chatPlatforms,
     httpPort,
+    syncStatusSite,
     stop: stopAll,
   };
 }

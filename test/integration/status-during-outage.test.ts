@@ -53,6 +53,9 @@ describe.skipIf(!adminUrl)('a status update typed while Postgres is unreachable'
     expect((await statusJson()).incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['Failed over; payments are flowing', 'Payments are delayed']);
     await bot.firebell.statusDeliveries.drain();
     expect(hook.received).toHaveLength(1);
+    // A sync with the database leaves the page alone while the update waits to be recorded.
+    expect(await bot.firebell.syncStatusSite()).toBe(false);
+    expect(await index()).toContain('Monitoring: Failed over; payments are flowing');
 
     await proxy.restore();
     expect(await bot.firebell.executor.retryBacklog()).toBe(true);
@@ -63,7 +66,8 @@ describe.skipIf(!adminUrl)('a status update typed while Postgres is unreachable'
       ['investigating', 'Payments are delayed'],
       ['monitoring', 'Failed over; payments are flowing'],
     ]);
-    // Recorded now: the queued copy on the page is replaced, not repeated.
+    // Recorded now: the queued copy on the page is replaced, not repeated, and the page agrees with the database.
     expect((await statusJson()).incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['Failed over; payments are flowing', 'Payments are delayed']);
+    expect(await bot.firebell.syncStatusSite()).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -72,6 +72,23 @@ describe.skipIf(!postgres)('two instances on one Postgres', () => {
     expect(fromA.tone).toBe('ok');
     const { entries } = await a.record(id);
     expect(entries.filter((e) => e.text === 'Failover started')).toHaveLength(1);
+  });
+
+  test('a status update delivered by one shows on the other’s status page too', async () => {
+    await a.say('start Search results stale --tz UTC', { channel: 'C-site' });
+    const incidents = await a.firebell.db.query<{ id: number }>(`select id from incidents where title = 'Search results stale'`);
+    const ref = `INC-${incidents.rows[0]!.id}`;
+    await a.say(`status ${ref} identified Index rebuild under way`, { channel: 'C-site' });
+    await a.say(`status ${ref} monitoring Results fresh again`, { channel: 'C-site' });
+    // Each notice reaches one of them; the page of each is compared with the database.
+    await Promise.all([a.firebell.outbox.drain(), b.firebell.outbox.drain()]);
+    await Promise.all([a.firebell.syncStatusSite(), b.firebell.syncStatusSite()]);
+    for (const bot of [a, b]) {
+      const page = await readFile(join(bot.firebell.statusSite.dir, 'index.html'), 'utf8');
+      expect(page).toContain('Results fresh again');
+      expect(page).toContain('Index rebuild under way');
+    }
+    expect(await b.firebell.syncStatusSite()).toBe(false);
   });
 
   // Last: it stops the first instance.

@@ -152,3 +152,12 @@ export function seedSnapshot(incidents: readonly Incident[], updates: readonly S
   }
   return snapshot;
 }
+
+/**
+ * Whether two snapshots show the same page: the keys that tie an update to the command that made
+ * it differ between a copy built from notices and one read from the database.
+ */
+export function sameContent(a: SiteSnapshot, b: SiteSnapshot): boolean {
+  const shown = (s: SiteSnapshot) => JSON.stringify(s.incidents.map((i) => ({ ...i, updates: i.updates.map(({ key: _key, ...u }) => u) })));
+  return shown(a) === shown(b);
+}

@@ -7,7 +7,7 @@ import type { Notice } from '../../core/notices.ts';
 import { renderAtomFeed } from './render-feed.ts';
 import { renderIncidentHtml, renderIndexHtml } from './render-html.ts';
 import { renderStatusJson } from './render-json.ts';
-import { applyPosted, applyQueued, applyRevised, EMPTY_SNAPSHOT, parseSnapshot, type QueuedUpdate, type SiteSnapshot } from './snapshot.ts';
+import { applyPosted, applyQueued, applyRevised, EMPTY_SNAPSHOT, parseSnapshot, sameContent, type QueuedUpdate, type SiteSnapshot } from './snapshot.ts';
 import { incidentPagePath, siteView } from './view.ts';
 
 export interface StaticSiteOptions {
@@ -20,8 +20,11 @@ export interface StaticSiteOptions {
   name?: string;
   clock: Clock;
   log: Logger;
-  /** The first snapshot, when there is no file yet (the site starts on an existing record). */
-  seed?: () => Promise<SiteSnapshot>;
+  /**
+   * What the database holds, as a snapshot: the first one when there is no file yet (the site starts
+   * on an existing record), and what resync() compares the page with.
+   */
+  recorded?: () => Promise<SiteSnapshot>;
 }
 
 let tempCounter = 0;
@@ -44,6 +47,8 @@ export class StaticSite implements NoticeConsumer {
   private snapshot: SiteSnapshot = EMPTY_SNAPSHOT;
   /** Writes happen one after another, each from the snapshot as it is then. */
   private writing: Promise<void> = Promise.resolve();
+  /** Counts the updates applied here, so a resync never overwrites one that arrived during its load. */
+  private applied = 0;
 
   private constructor(private readonly opts: StaticSiteOptions) {}
 
@@ -55,7 +60,7 @@ export class StaticSite implements NoticeConsumer {
     if (parsed) site.snapshot = parsed;
     else {
       if (text !== null) opts.log.warn({ path: opts.snapshotPath }, 'status site snapshot unreadable; rebuilt from the database');
-      if (opts.seed) site.snapshot = await opts.seed();
+      if (opts.recorded) site.snapshot = await opts.recorded();
     }
     await site.publish(null);
     return site;
@@ -73,6 +78,7 @@ export class StaticSite implements NoticeConsumer {
     if (notice.kind === 'status_posted') this.snapshot = applyPosted(this.snapshot, notice.incident, notice.update);
     else if (notice.kind === 'status_revised') this.snapshot = applyRevised(this.snapshot, notice.incident, notice.updateId, notice.message);
     else return;
+    this.applied += 1;
     await this.publish(notice.incident.id);
   }
 
@@ -81,8 +87,26 @@ export class StaticSite implements NoticeConsumer {
     const next = applyQueued(this.snapshot, update);
     if (!next) return false;
     this.snapshot = next;
+    this.applied += 1;
     const incident = update.incidentId ?? next.incidents.find((i) => i.updates.some((u) => u.key === update.key))?.id ?? null;
     await this.publish(incident);
+    return true;
+  }
+
+  /**
+   * Brings the page in line with the database. Each notice reaches one instance, so with several
+   * on one database an update another one delivered is only seen here this way. `settled` says
+   * that nothing typed here still waits to be recorded: until then the page knows more than the
+   * database, and is left as it is. True when the page changed.
+   */
+  async resync(settled: () => boolean): Promise<boolean> {
+    if (!this.opts.recorded || !settled()) return false;
+    const applied = this.applied;
+    const recorded = await this.opts.recorded();
+    // An update applied during the load may be newer than what was read: the next resync catches up.
+    if (applied !== this.applied || !settled() || sameContent(recorded, this.snapshot)) return false;
+    this.snapshot = recorded;
+    await this.publish(null);
     return true;
   }
 
