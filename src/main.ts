@@ -300,7 +300,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       healthRoute(() => gatherHealth({ db, executor, journal, clock, stopping: () => stopping !== null })),
       ...(config.METRICS_TOKEN ? [metricsRoute(metrics.registry, config.METRICS_TOKEN)] : []),
       postmortemRoute({
-        loadRecord: load,
+        openRecord: (id) => openIncidentRecord(sqlStore(db), id),
         readSavedPostmortem: (id) => readFile(postmortemPath(dataDir, id), 'utf8').catch(() => null),
         secret: httpSecret,
         now: () => clock.now(),

@@ -18,6 +18,10 @@ const FORMATS: Record<PostmortemFormat, { formatOf: DraftFormatOf; extension: st
   json: { formatOf: jsonDraft, extension: 'json', mediaType: 'application/json' },
 };
 
+export function postmortemMediaType(format: PostmortemFormat): string {
+  return FORMATS[format].mediaType;
+}
+
 export function postmortemFilename(incidentId: number, format: PostmortemFormat): string {
   return `${incidentRef(incidentId)}.${FORMATS[format].extension}`;
 }

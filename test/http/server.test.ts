@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { loadIncidentRecord } from '../../src/core/record.ts';
+import { openIncidentRecord } from '../../src/core/record.ts';
 import { postmortemToken } from '../../src/http/postmortem-link.ts';
 import type { HttpRoute } from '../../src/http/route.ts';
 import { gatherHealth } from '../../src/app/health.ts';
@@ -26,7 +26,7 @@ async function httpDeps(bot: TestBot): Promise<HttpDeps> {
   return {
     // The bot made it when it started; this reads the same one.
     secret: await loadHttpSecret(db),
-    loadRecord: (id) => loadIncidentRecord(sqlStore(db), id),
+    openRecord: (id) => openIncidentRecord(sqlStore(db), id),
     health: () => gatherHealth({ db, executor: bot.firebell.executor, journal: bot.firebell.journal, clock: bot.clock, stopping: () => false }),
     readSavedPostmortem: (id) => readFile(postmortemPath(bot.settings.DATA_DIR, id), 'utf8').catch(() => null),
     now: () => bot.clock.now(),

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { incidentRef } from '../../core/model.ts';
-import type { IncidentRecord } from '../../core/record.ts';
-import { exportPostmortem, type PostmortemFormat } from '../../postmortem/export.ts';
+import type { IncidentRecordPages } from '../../core/record.ts';
+import { postmortemMediaType, streamPostmortem, type PostmortemFormat } from '../../postmortem/export.ts';
+import { writeChunks } from '../../postmortem/sink.ts';
 import { isPostmortemToken } from '../postmortem-link.ts';
 import { send, text } from '../respond.ts';
 import type { HttpRoute } from '../route.ts';
 
 export interface PostmortemRouteDeps {
   /** Null when there is no such incident; throws when the database cannot be reached. */
-  loadRecord(incidentId: number): Promise<IncidentRecord | null>;
+  openRecord(incidentId: number): Promise<IncidentRecordPages | null>;
   /** The draft last written to disk, for when the database is unreachable. */
   readSavedPostmortem(incidentId: number): Promise<string | null>;
   /** Signs postmortem links; held in memory so tokens are still checked while the database is down. */
@@ -17,7 +18,7 @@ export interface PostmortemRouteDeps {
   log: Logger;
 }
 
-/** `GET /postmortems/INC-n.md|json?token=…`: the draft, for whoever has the link. */
+/** `GET /postmortems/INC-n.md|json?token=…`: the draft, for whoever has the link, streamed as it is read. */
 export function postmortemRoute(deps: PostmortemRouteDeps): HttpRoute {
   return {
     method: 'GET',
@@ -28,9 +29,9 @@ export function postmortemRoute(deps: PostmortemRouteDeps): HttpRoute {
       // Without its token an incident is indistinguishable from one that does not exist.
       const notFound = () => text(res, 404, `${incidentRef(incidentId)} does not exist`);
       if (!isPostmortemToken(deps.secret, incidentId, query.get('token'))) return notFound();
-      let record: IncidentRecord | null;
+      let record: IncidentRecordPages | null;
       try {
-        record = await deps.loadRecord(incidentId);
+        record = await deps.openRecord(incidentId);
       } catch (err) {
         deps.log.warn({ err }, 'postmortem from the database failed; trying the saved draft');
         const saved = format === 'md' ? await deps.readSavedPostmortem(incidentId) : null;
@@ -38,8 +39,16 @@ export function postmortemRoute(deps: PostmortemRouteDeps): HttpRoute {
         return text(res, 503, 'the database is unreachable and no saved draft exists');
       }
       if (!record) return notFound();
-      const file = exportPostmortem(record, format, deps.now());
-      send(res, 200, file.mediaType, file.content);
+      // Streamed a page of the timeline at a time: a request for a huge incident holds one page.
+      res.writeHead(200, { 'content-type': postmortemMediaType(format), 'cache-control': 'no-store' });
+      try {
+        await writeChunks(streamPostmortem(record, format, deps.now()), res);
+        res.end();
+      } catch (err) {
+        // Too late for a status code: the draft is cut short, and the client sees the connection end.
+        deps.log.warn({ err, incident: incidentRef(incidentId) }, 'postmortem draft cut short');
+        res.destroy();
+      }
     },
   };
 }
