@@ -114,3 +114,44 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     expect(told('status_delivery_stuck')).toEqual([]);
   });
 });
+
+describe.each(backends)('a stuck delivery across restarts, on $name', (backend) => {
+  test('a bot stopped before 5 min: the next one nags at 5 min with no command to remind it; the one after does not repeat it', async () => {
+    const hook = await new FakeWebhookReceiver(SECRET).start();
+    hook.down();
+    const env = { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET };
+    const statusDelivery = { random: () => 0, timeoutMs: 2_000 };
+    const chats = [new RecordingAdapter('test'), new RecordingAdapter('test'), new RecordingAdapter('test')];
+    const stuckTold = (chat: RecordingAdapter) => chat.told.filter((t) => t.notice.kind === 'status_delivery_stuck');
+    const first = await startTestBot(backend, { now: '2026-03-01T10:00:00Z', env, adapters: () => [chats[0]!], statusDelivery });
+    let second: TestBot | null = null;
+    let third: TestBot | null = null;
+    try {
+      await first.say('start Checkout down');
+      await first.say('status investigating Payments fail');
+      await first.firebell.executor.idle();
+      await first.firebell.statusDeliveries.drain();
+      await first.advance('2m');
+      await first.firebell.stop();
+      expect(stuckTold(chats[0]!)).toEqual([]);
+
+      second = await startTestBot(backend, { now: '2026-03-01T10:03:00Z', env, adapters: () => [chats[1]!], statusDelivery, database: first.database });
+      await second.advance('1m59s');
+      expect(stuckTold(chats[1]!)).toEqual([]);
+      await second.advance('1s');
+      expect(stuckTold(chats[1]!)).toHaveLength(1);
+      await second.firebell.stop();
+
+      third = await startTestBot(backend, { now: '2026-03-01T10:06:00Z', env, adapters: () => [chats[2]!], statusDelivery, database: first.database });
+      await third.advance('30m');
+      expect(chats[2]!.told.map((t) => t.notice.kind)).not.toContain('status_delivery_stuck');
+    } finally {
+      // Stopping twice is harmless: each waits for the same stop.
+      await third?.firebell.stop();
+      await second?.firebell.stop();
+      await first.firebell.stop();
+      await first.database.drop();
+      await hook.stop();
+    }
+  });
+});
