@@ -53,10 +53,9 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Sends what falls due (DESIGN §5): warning nags, incident status nags, stuck status deliveries and
- * the daily digest. One
- * wake-up is armed for the earliest due time; each nag is claimed with FOR UPDATE SKIP LOCKED and
- * written back (count, next time) in the transaction that keeps its notice in the chat outbox, so
- * several instances send each nag once, and a crash before commit leaves it due.
+ * the daily digest. One wake-up is armed for the earliest due time; each nag is claimed with FOR
+ * UPDATE SKIP LOCKED and written back (count, next time) in the transaction that keeps its notice in
+ * the chat outbox, so several instances send each nag once, and a crash before commit leaves it due.
  */
 export class NagScheduler {
   private armedAt: Date | null = null;
