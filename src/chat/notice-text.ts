@@ -85,7 +85,7 @@ export function noticeText(notice: Notice): NoticeText | null {
           notice.incident.title,
           `) has waited ${formatDuration(notice.waitedMs)} for ${notice.target}, ${tried}`,
           notice.lastError === null ? '' : ` (last error: ${notice.lastError})`,
-          '; it is still being retried, ',
+          '; ',
           code('deliveries'),
           ' lists it',
         ),

@@ -68,7 +68,7 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     expect(stuck).toHaveLength(1);
     expect(noticeText(stuck[0]!)!.audience).toEqual({ to: 'ops' });
     expect(words(stuck[0]!)).toMatch(
-      /^⏳ The investigating update of INC-1 \(Checkout <!channel> & cart\) has waited 5m for webhook, tried 4 times \(last error: POST http:\/\/127\.0\.0\.1:\d+\/hooks\/status answered 503: down for maintenance\); it is still being retried, `?deliveries`? lists it$/,
+      /^⏳ The investigating update of INC-1 \(Checkout <!channel> & cart\) has waited 5m for webhook, tried 4 times \(last error: POST http:\/\/127\.0\.0\.1:\d+\/hooks\/status answered 503: down for maintenance\); `?deliveries`? lists it$/,
     );
     // The title is the incident's own words: escaped for Slack, so it notifies no one.
     expect(renderNotice(noticeText(stuck[0]!)!)).toContain('INC-1 (Checkout &lt;!channel&gt; &amp; cart) has waited');
