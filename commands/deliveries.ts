@@ -4,6 +4,7 @@ import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { DELIVERIES_SHOWN, retryDelivery, unsettledDeliveries } from '../src/core/deliveries.ts';
 import { incidentRef } from '../src/core/model.ts';
+import { stuckAt } from '../src/core/nag-policy.ts';
 import { ALL_DELIVERED, describeDelivery } from '../src/status/describe-delivery.ts';
 
 export default defineVerb({
@@ -26,6 +27,8 @@ export default defineVerb({
       if (id === undefined) return reply.error('missing delivery id: `deliveries retry <id>`');
       const r = await retryDelivery(ctx, id);
       if (!r.ok) return reply.error(r.error.message);
+      // A new stuck episode: it nags again if still pending then.
+      ctx.nagDue(stuckAt(ctx.now));
       return reply.ok([`Delivery `, strong(`#${id}`), ` (${r.value.target}, ${incidentRef(r.value.incidentId)} ${r.value.updateState}) will be tried again now`]);
     }
     const all = await unsettledDeliveries(ctx);

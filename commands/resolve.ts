@@ -6,6 +6,7 @@ import { defineVerb } from '../src/chat/verb.ts';
 import { zoneOf } from '../src/core/incident-time.ts';
 import { DEFAULT_RESOLVED_MESSAGE, resolveIncident } from '../src/core/incidents.ts';
 import { incidentRef } from '../src/core/model.ts';
+import { stuckAt } from '../src/core/nag-policy.ts';
 
 export default defineVerb({
   name: 'resolve',
@@ -20,6 +21,8 @@ export default defineVerb({
   async run({ update }, ctx) {
     const r = await resolveIncident(ctx, ctx.incident, update.when, update.text);
     if (!r.ok) return reply.error(r.error.message);
+    // Its deliveries nag the ops channel if still pending then.
+    ctx.nagDue(stuckAt(ctx.now));
     const at = r.value.resolvedAt ?? ctx.now;
     return reply.ok([
       strong(incidentRef(ctx.incident.id)),

@@ -4,6 +4,7 @@ import { reply, strong } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { postStatus } from '../src/core/incidents.ts';
 import { STATUS_STATES, incidentRef } from '../src/core/model.ts';
+import { stuckAt } from '../src/core/nag-policy.ts';
 
 export default defineVerb({
   name: 'status',
@@ -17,6 +18,8 @@ export default defineVerb({
   async run({ state, message }, ctx) {
     const r = await postStatus(ctx, ctx.incident, state, message);
     if (!r.ok) return reply.error(r.error.message);
+    // Its deliveries nag the ops channel if still pending then.
+    ctx.nagDue(stuckAt(ctx.now));
     return reply.ok([`${incidentRef(ctx.incident.id)} status is now `, strong(state), `: ${message}`]);
   },
 });

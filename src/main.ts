@@ -233,9 +233,10 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     policy: warnings.policy,
     cadence: config.STATUS_CADENCE,
     zone: config.FIREBELL_TZ,
-    onTick: ({ warningNags, statusNags }) => {
+    onTick: ({ warningNags, statusNags, deliveryNags }) => {
       metrics.nagsSent.inc({ kind: 'warning' }, warningNags);
       metrics.nagsSent.inc({ kind: 'status_cadence' }, statusNags);
+      metrics.nagsSent.inc({ kind: 'delivery' }, deliveryNags);
     },
   });
   const executor = new CommandExecutor({
@@ -259,6 +260,7 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
   const metrics = new Metrics({
     journalPending: () => journal.pending().length,
     outboxCounts: () => (outbox ? outbox.counts() : Promise.resolve({})),
+    statusDeliveryCounts: () => sqlStore(db).statusDeliveries.counts(),
   });
   const router = new CommandRouter(verbs, executor, log, metrics);
 

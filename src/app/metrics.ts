@@ -6,13 +6,14 @@ export interface MetricsSources {
   journalPending(): number;
   /** Chat outbox deliveries per consumer; rejects while the database is unreachable. */
   outboxCounts(): Promise<Record<string, { pending: number; dead: number }>>;
+  /** Status page deliveries waiting and set aside; rejects while the database is unreachable. */
+  statusDeliveryCounts(): Promise<{ pending: number; dead: number }>;
 }
 
 /**
  * firebell's Prometheus metrics (`GET /metrics`), one registry per bot, so two bots in one process
  * (tests) count apart. Counters that other parts move later are registered now, at zero, so a
- * dashboard can be built before the feature lands: nags sent, chat reconnects, the IRC lease,
- * status deliveries.
+ * dashboard can be built before the feature lands: nags sent, chat reconnects, the IRC lease.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -46,13 +47,6 @@ export class Metrics {
     help: '1 while this instance holds the IRC lease (it is the one connected to IRC), else 0.',
     registers: [this.registry],
   });
-  readonly statusDeliveries = new Gauge({
-    name: 'firebell_status_deliveries',
-    help: 'Status page deliveries, pending and dead (set aside after failing).',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
-
   constructor(sources: MetricsSources) {
     new Gauge({
       name: 'firebell_journal_pending_commands',
@@ -83,8 +77,19 @@ export class Metrics {
         },
       });
     }
+    // Read at scrape too; zero until the first count, then the last one while the database is down.
+    const statusDeliveries = new Gauge({
+      name: 'firebell_status_deliveries',
+      help: 'Status page deliveries, pending and dead (set aside after failing).',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await sources.statusDeliveryCounts().catch(() => null);
+        if (counts) for (const state of ['pending', 'dead'] as const) this.set({ state }, counts[state]);
+      },
+    });
+    for (const state of ['pending', 'dead']) statusDeliveries.set({ state }, 0);
     this.ircLeaseHeld.set(0);
-    for (const state of ['pending', 'dead']) this.statusDeliveries.set({ state }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: 'firebell_' });
   }
 

@@ -1,6 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
-import { nextDailyAt, nextStatusNagAt, type NagPolicy, type StatusCadence } from '../core/nag-policy.ts';
+import {
+  nextDailyAt,
+  nextStatusNagAt,
+  STUCK_DELIVERY_MS,
+  stuckAt,
+  stuckDeliveries,
+  type NagPolicy,
+  type StatusCadence,
+} from '../core/nag-policy.ts';
 import { sendDueNags, warningBrief } from '../core/warnings.ts';
 import type { Zone } from '../core/zone.ts';
 import type { Db } from '../store/db.ts';
@@ -35,6 +43,8 @@ export interface NagSchedulerDeps {
 export interface TickResult {
   warningNags: number;
   statusNags: number;
+  /** Status deliveries reported stuck. */
+  deliveryNags: number;
   digest: boolean;
 }
 
@@ -42,10 +52,10 @@ const DIGEST = 'warnings_digest';
 const HOUR_MS = 3_600_000;
 
 /**
- * Sends what falls due (DESIGN §5): warning nags, incident status nags and the daily digest. One
- * wake-up is armed for the earliest due time; each nag is claimed with FOR UPDATE SKIP LOCKED and
- * written back (count, next time) in the transaction that keeps its notice in the chat outbox, so
- * several instances send each nag once, and a crash before commit leaves it due.
+ * Sends what falls due (DESIGN §5): warning nags, incident status nags, stuck status deliveries and
+ * the daily digest. One wake-up is armed for the earliest due time; each nag is claimed with FOR
+ * UPDATE SKIP LOCKED and written back (count, next time) in the transaction that keeps its notice in
+ * the chat outbox, so several instances send each nag once, and a crash before commit leaves it due.
  */
 export class NagScheduler {
   private armedAt: Date | null = null;
@@ -127,9 +137,15 @@ export class NagScheduler {
       if (sent < batch || this.stopped) break;
     }
     const status = await this.sendStatusNags(now);
+    let deliveryNags = 0;
+    for (;;) {
+      const { sent, claimed } = await this.sendStuckDeliveryNags(now, batch);
+      deliveryNags += sent;
+      if (claimed < batch || this.stopped) break;
+    }
     const digest = await this.sendDigest(now);
     if (!this.stopped) await this.armForNext(now, status.nextAt);
-    const result = { warningNags, statusNags: status.sent, digest };
+    const result = { warningNags, statusNags: status.sent, deliveryNags, digest };
     this.deps.onTick?.(result);
     return result;
   }
@@ -159,6 +175,33 @@ export class NagScheduler {
     });
   }
 
+  /**
+   * Tells the ops channel of each status delivery pending 5 min or more, once per stuck episode:
+   * the rows are claimed and marked reported in the transaction that keeps the notice. Dead ones
+   * are not repeated here; the delivery worker told of each as it died.
+   */
+  private async sendStuckDeliveryNags(now: Date, batch: number): Promise<{ sent: number; claimed: number }> {
+    return this.deps.work.run(async (w) => {
+      const claimed = await w.store.statusDeliveries.claimStuck(new Date(now.getTime() - STUCK_DELIVERY_MS), batch);
+      // The claim narrows to unreported ones made long enough ago; the rule itself is the policy's.
+      const stuck = stuckDeliveries(claimed, now);
+      for (const d of stuck) {
+        w.notify({
+          kind: 'status_delivery_stuck',
+          incident: d.incident,
+          deliveryId: d.id,
+          target: d.target,
+          state: d.updateState,
+          attempts: d.attempts,
+          waitedMs: now.getTime() - d.createdAt.getTime(),
+          lastError: d.lastError?.slice(0, 200) ?? null,
+        });
+      }
+      await w.store.statusDeliveries.stuckReported(stuck.map((d) => d.id), now);
+      return { sent: stuck.length, claimed: claimed.length };
+    });
+  }
+
   /** The digest slot that has begun within the last hour, if any (a bot started at 15:00 sends none). */
   private digestSlot(now: Date): Date | null {
     const slot = nextDailyAt(new Date(now.getTime() - 24 * HOUR_MS), this.deps.digestHour ?? 9, this.deps.zone);
@@ -178,10 +221,13 @@ export class NagScheduler {
   }
 
   private async armForNext(now: Date, statusNextAt: Date | null): Promise<void> {
-    const nagAt = await sqlStore(this.deps.db).warnings.nextDueAt();
+    const store = sqlStore(this.deps.db);
+    const nagAt = await store.warnings.nextDueAt();
+    const oldestUnreported = await store.statusDeliveries.oldestUnreported();
     const candidates = [
       nagAt,
       statusNextAt,
+      oldestUnreported && stuckAt(oldestUnreported),
       nextDailyAt(now, this.deps.digestHour ?? 9, this.deps.zone),
       new Date(now.getTime() + (this.deps.maxSleepMs ?? 5 * 60_000)),
     ].filter((d): d is Date => d !== null);

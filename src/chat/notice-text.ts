@@ -76,6 +76,22 @@ export function noticeText(notice: Notice): NoticeText | null {
         ),
         mention: [],
       };
+    case 'status_delivery_stuck': {
+      const tried = notice.attempts === 0 ? 'not tried yet' : `tried ${times(notice.attempts)}`;
+      return {
+        audience: { to: 'ops' },
+        line: line(
+          `⏳ The ${notice.state} update of ${incidentRef(notice.incident.id)} (`,
+          notice.incident.title,
+          `) has waited ${formatDuration(notice.waitedMs)} for ${notice.target}, ${tried}`,
+          notice.lastError === null ? '' : ` (last error: ${notice.lastError})`,
+          '; ',
+          code('deliveries'),
+          ' lists it',
+        ),
+        mention: [],
+      };
+    }
     case 'postmortem_outdated':
     case 'status_posted':
     case 'status_revised':

@@ -81,18 +81,28 @@ export function nextStatusNagAt(
 }
 
 /** A status-page delivery as the stuck-delivery check reads it. */
-export interface DeliveryState {
-  id: number;
-  target: string;
+export interface DeliveryWait {
   state: 'pending' | 'delivered' | 'dead';
   createdAt: Date;
+  /** When this stuck episode was reported; null while it is not (a retry starts a new episode). */
+  stuckReportedAt: Date | null;
 }
 
 export const STUCK_DELIVERY_MS = 5 * MINUTE_MS;
 
-/** Deliveries the ops channel must hear about: pending longer than `stuckAfterMs`, or dead. */
-export function stuckDeliveries<D extends DeliveryState>(deliveries: readonly D[], now: Date, stuckAfterMs = STUCK_DELIVERY_MS): D[] {
-  return deliveries.filter((d) => d.state === 'dead' || (d.state === 'pending' && now.getTime() - d.createdAt.getTime() > stuckAfterMs));
+/** When a delivery made at `createdAt` counts as stuck if it is still pending. */
+export function stuckAt(createdAt: Date, stuckAfterMs = STUCK_DELIVERY_MS): Date {
+  return new Date(createdAt.getTime() + stuckAfterMs);
+}
+
+/**
+ * Deliveries the ops channel must now hear about: pending for `stuckAfterMs` or longer, once per
+ * episode. Dead ones are not among them: the delivery worker reports each as it dies.
+ */
+export function stuckDeliveries<D extends DeliveryWait>(deliveries: readonly D[], now: Date, stuckAfterMs = STUCK_DELIVERY_MS): D[] {
+  return deliveries.filter(
+    (d) => d.state === 'pending' && d.stuckReportedAt === null && stuckAt(d.createdAt, stuckAfterMs).getTime() <= now.getTime(),
+  );
 }
 
 /** The next `hour`:00 on the zone's wall clock strictly after `now`: when the daily digest is due. */

@@ -34,6 +34,17 @@ export type Notice =
   | { kind: 'status_revised'; incident: Incident; updateId: number; message: string | null }
   /** A status update could not be delivered to an external target and was set aside. */
   | { kind: 'status_delivery_dead'; incidentId: number; deliveryId: number; target: string; state: StatusState; attempts: number; error: string }
+  /** A status update still not delivered to an external target after 5 min: said once per stuck episode. */
+  | {
+      kind: 'status_delivery_stuck';
+      incident: Incident;
+      deliveryId: number;
+      target: string;
+      state: StatusState;
+      attempts: number;
+      waitedMs: number;
+      lastError: string | null;
+    }
   /** A warning still unacked: the nth reminder of this episode, in the ops channel. */
   | { kind: 'warning_nag'; warning: WarningBrief; nth: number }
   /** A warning resolved: how long it was open, how often it was nagged, who acked it. */
@@ -144,6 +155,16 @@ export const noticeSchema = z.discriminatedUnion('kind', [
     state: z.enum(STATUS_STATES),
     attempts: z.number().int(),
     error: z.string(),
+  }),
+  z.object({
+    kind: z.literal('status_delivery_stuck'),
+    incident: incidentSchema,
+    deliveryId: z.number().int(),
+    target: z.string(),
+    state: z.enum(STATUS_STATES),
+    attempts: z.number().int(),
+    waitedMs: z.number(),
+    lastError: z.string().nullable(),
   }),
   z.object({ kind: z.literal('warning_nag'), warning: warningBriefSchema, nth: z.number().int() }),
   z.object({

@@ -194,6 +194,8 @@ export interface StatusDelivery {
   dueAt: Date;
   lastError: string | null;
   settledAt: Date | null;
+  /** When this stuck episode was told to the ops channel; null while it is not (or was retried since). */
+  stuckReportedAt: Date | null;
   /** The update's state: what went out. */
   updateState: StatusState;
 }
@@ -209,6 +211,11 @@ export interface ClaimedStatusDelivery extends StatusDelivery {
 export interface ExternalIncident {
   externalId: string;
   link: string | null;
+}
+
+/** A delivery pending long enough to be stuck, claimed to be reported, with the incident it is for. */
+export interface StuckStatusDelivery extends StatusDelivery {
+  incident: Incident;
 }
 
 /** The status outbox: one delivery per enabled target per update, each settled on its own. */
@@ -234,6 +241,17 @@ export interface StatusDeliveryRepository {
   forIncident(incidentId: number): Promise<StatusDelivery[]>;
   /** When the next pending delivery to these targets falls due, if any. */
   nextDueAt(targets: readonly string[]): Promise<Date | null>;
+  /**
+   * Locks up to `limit` pending deliveries made at or before `madeBy` whose stuck episode is not yet
+   * reported, skipping those another transaction holds; oldest first.
+   */
+  claimStuck(madeBy: Date, limit: number): Promise<StuckStatusDelivery[]>;
+  /** Their stuck episode was reported at `at`: not again until `retry` starts a new one. */
+  stuckReported(ids: readonly number[], at: Date): Promise<void>;
+  /** When the oldest pending delivery not yet reported stuck was made, if any. */
+  oldestUnreported(): Promise<Date | null>;
+  /** How many deliveries wait and how many were set aside as dead: for the operator (metrics). */
+  counts(): Promise<{ pending: number; dead: number }>;
 }
 
 /** A warning as first seen: the rest of its state starts empty. */

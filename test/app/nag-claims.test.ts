@@ -116,3 +116,93 @@ describe.skipIf(!postgres)('nag claims on real Postgres', () => {
     expect(new Set(nags).size).toBe(DUE);
   });
 });
+
+/** One incident with one status update, and `count` deliveries of it (one per target) pending since 10 min ago. */
+async function seedStuckDeliveries(db: Db, now: Date, count: number): Promise<void> {
+  await db.query(
+    `with i as (
+       insert into incidents (title, severity, time_zone, started_at, opened_by, opened_by_id, opened_at, source_platform, source_channel)
+       values ('Checkout down', 2, 'UTC', $1::timestamptz - interval '1 hour', 'dana', 'test:dana', $1::timestamptz - interval '1 hour', 'test', 'general')
+       returning id),
+     e as (
+       insert into timeline_entries (incident_id, occurred_at, recorded_at, author, author_id, kind, text, source_platform, source_event_id)
+       select id, $1::timestamptz - interval '10 minutes', $1::timestamptz - interval '10 minutes', 'dana', 'test:dana', 'status', 'Payments fail', 'test', 'seed'
+       from i returning id, incident_id),
+     s as (
+       insert into status_updates (incident_id, state, message, author, author_id, posted_at, entry_id)
+       select incident_id, 'investigating', 'Payments fail', 'dana', 'test:dana', $1::timestamptz - interval '10 minutes', id
+       from e returning id, incident_id)
+     insert into status_deliveries (update_id, incident_id, target, attempts, created_at, due_at, last_error)
+     select s.id, s.incident_id, 'target-' || g, 3, $1::timestamptz - interval '10 minutes', $1::timestamptz + interval '1 minute', 'answered 503'
+     from s, generate_series(1, $2::int) as g`,
+    [now, count],
+  );
+}
+
+/** Every stuck-delivery nag kept in the outbox, by delivery id. */
+async function keptStuckNags(db: Db): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `select (body->'notice'->>'deliveryId')::int as id from notices where body->'notice'->>'kind' = 'status_delivery_stuck' order by 1`,
+  );
+  return rows.map((r) => r.id);
+}
+
+describe.skipIf(!postgres)('stuck status delivery claims on real Postgres', () => {
+  let target: TestDatabase;
+  let one: Db;
+  let two: Db;
+  const clock = new ManualClock('2026-03-02T12:00:00Z');
+
+  beforeAll(async () => {
+    target = await postgres!.create();
+    one = await openDatabase(target.settings, silentLog);
+    two = await openDatabase(target.settings, silentLog);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await target?.drop();
+  });
+  beforeEach(async () => {
+    await emptyTables(one);
+    await seedStuckDeliveries(one, clock.now(), DUE);
+  });
+
+  test('two instances on one database report 1,000 stuck deliveries, each exactly once, and a restart reports none again', async () => {
+    const [a, b] = await Promise.all([scheduler(one, clock).tick(), scheduler(two, clock).tick()]);
+    expect(a.deliveryNags + b.deliveryNags).toBe(DUE);
+    expect(Math.min(a.deliveryNags, b.deliveryNags)).toBeGreaterThan(0);
+    const nags = await keptStuckNags(one);
+    expect(nags).toHaveLength(DUE);
+    expect(new Set(nags).size).toBe(DUE);
+    const { rows } = await one.query<{ n: number }>('select count(*)::int as n from status_deliveries where stuck_reported_at = $1', [clock.now()]);
+    expect(rows[0]!.n).toBe(DUE);
+
+    // A new instance later on (a restart): the episodes were told, nothing is said twice.
+    clock.advance('1h');
+    expect((await scheduler(two, clock).tick()).deliveryNags).toBe(0);
+    expect(await keptStuckNags(one)).toHaveLength(DUE);
+  });
+
+  test('an instance that dies holding claims loses nothing: the others skip them meanwhile, and report them after', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const holding = new Promise<void>((resolve) => (claimed = resolve));
+    const dying = two.transaction(async (tx) => {
+      expect(await sqlStore(tx).statusDeliveries.claimStuck(clock.now(), 50)).toHaveLength(50);
+      claimed();
+      await held;
+      throw new Error('killed');
+    });
+    await holding;
+    expect((await scheduler(one, clock).tick()).deliveryNags).toBe(DUE - 50);
+    release();
+    await expect(dying).rejects.toThrow('killed');
+
+    expect((await scheduler(one, clock).tick()).deliveryNags).toBe(50);
+    const nags = await keptStuckNags(one);
+    expect(nags).toHaveLength(DUE);
+    expect(new Set(nags).size).toBe(DUE);
+  });
+});

@@ -45,4 +45,17 @@ describe('the words every platform uses for a notice', () => {
     expect(said({ kind: 'postmortem_ready', incidentId: 3, filename: 'INC-3.md', url: null })?.text).toBe('Postmortem draft for INC-3: INC-3.md');
     expect(noticeText({ kind: 'postmortem_outdated', incidentId: 3 })).toBeNull();
   });
+
+  test('a stuck status delivery is told in ops: what, where, how long, how often tried, and why', () => {
+    const stuck = { kind: 'status_delivery_stuck' as const, incident, deliveryId: 7, target: 'statuspage', state: 'identified' as const };
+    expect(said({ ...stuck, attempts: 4, waitedMs: 6 * 60_000 + 5_000, lastError: 'POST https://api.statuspage.io/v1/pages answered 503' })).toEqual({
+      audience: { to: 'ops' },
+      text: '⏳ The identified update of INC-3 (Checkout down) has waited 6m 05s for statuspage, tried 4 times (last error: POST https://api.statuspage.io/v1/pages answered 503); deliveries lists it',
+      mention: [],
+    });
+    // A target no instance sends to any more: never tried, no error to show.
+    expect(said({ ...stuck, attempts: 0, waitedMs: 5 * 60_000, lastError: null })?.text).toBe(
+      '⏳ The identified update of INC-3 (Checkout down) has waited 5m for statuspage, not tried yet; deliveries lists it',
+    );
+  });
 });

@@ -6,6 +6,7 @@ import {
   nextDailyAt,
   nextNagAt,
   nextStatusNagAt,
+  stuckAt,
   stuckDeliveries,
   type NagState,
 } from '../../src/core/nag-policy.ts';
@@ -104,14 +105,30 @@ describe('nextStatusNagAt', () => {
 });
 
 describe('stuckDeliveries', () => {
-  test('a delivery pending over 5 min, or dead, is reported; a fresh one is not', () => {
+  const delivery = (id: number, state: 'pending' | 'delivered' | 'dead', madeAt: number, reportedAt: number | null = null) => ({
+    id,
+    state,
+    createdAt: at(madeAt),
+    stuckReportedAt: reportedAt === null ? null : at(reportedAt),
+  });
+
+  test('a delivery pending 5 min or more is reported once; a fresh, delivered or dead one is not', () => {
     const deliveries = [
-      { id: 1, target: 'statuspage', state: 'pending' as const, createdAt: at(0) },
-      { id: 2, target: 'webhook', state: 'pending' as const, createdAt: at(4) },
-      { id: 3, target: 'cachet', state: 'dead' as const, createdAt: at(8) },
-      { id: 4, target: 'static', state: 'delivered' as const, createdAt: at(0) },
+      delivery(1, 'pending', 0),
+      delivery(2, 'pending', 3),
+      delivery(3, 'pending', 3.5),
+      delivery(4, 'dead', 0),
+      delivery(5, 'delivered', 0),
+      delivery(6, 'pending', 0, 5),
     ];
-    expect(stuckDeliveries(deliveries, at(8)).map((d) => d.id)).toEqual([1, 3]);
+    expect(stuckDeliveries(deliveries, at(8)).map((d) => d.id)).toEqual([1, 2]);
+    expect(stuckDeliveries(deliveries, at(4.99)).map((d) => d.id)).toEqual([]);
+  });
+
+  test('stuckAt is when a delivery turns stuck: 5 min after it was made, or the threshold given', () => {
+    expect(stuckAt(at(0))).toEqual(at(5));
+    expect(stuckAt(at(0), 30_000)).toEqual(at(0.5));
+    expect(stuckDeliveries([delivery(1, 'pending', 0)], at(0.5), 30_000)).toHaveLength(1);
   });
 });
 

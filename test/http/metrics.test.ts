@@ -1,20 +1,32 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Metrics } from '../../src/app/metrics.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
+import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
 import { parseExposition, type Exposition } from '../support/prometheus-text.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
 import { freePort } from './raw-http.ts';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
+const SECRET = 'webhook-secret-for-tests';
 
 describe.each(backends)('GET /metrics on $name', (backend) => {
   let bot: TestBot;
+  let hook: FakeWebhookReceiver;
   const chat = new RecordingAdapter('test');
 
   beforeAll(async () => {
-    bot = await startTestBot(backend, { env: { HTTP_PORT: String(await freePort()), METRICS_TOKEN: TOKEN }, adapters: () => [chat] });
+    hook = await new FakeWebhookReceiver(SECRET).start();
+    bot = await startTestBot(backend, {
+      env: { HTTP_PORT: String(await freePort()), METRICS_TOKEN: TOKEN, STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+      adapters: () => [chat],
+      statusDelivery: { random: () => 0, timeoutMs: 2_000 },
+    });
   });
-  afterAll(() => bot.stop());
+  afterAll(async () => {
+    await bot?.stop();
+    await hook?.stop();
+  });
 
   const url = () => `http://127.0.0.1:${bot.firebell.httpPort}/metrics`;
   async function scrape(): Promise<Exposition> {
@@ -86,5 +98,54 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     const m = await scrape();
     expect(m.value('firebell_chat_reconnects_total', { platform: 'irc' })).toBe(1);
     expect(m.value('firebell_irc_lease_held')).toBe(1);
+  });
+
+  test('status deliveries: pending while the target is down, a stuck one counted as a nag, dead once set aside', async () => {
+    const deliver = async () => {
+      await bot.firebell.executor.idle();
+      await bot.firebell.statusDeliveries.drain();
+    };
+    const nagged = (m: Exposition) => m.value('firebell_nags_sent_total', { kind: 'delivery' }) ?? 0;
+    hook.down();
+    const before = await scrape();
+    const ref = /INC-\d+/.exec(await bot.say('start Status page down --tz UTC'))![0];
+    await bot.say(`status ${ref} investigating Payments fail`);
+    await deliver();
+    const waiting = await scrape();
+    expect(waiting.value('firebell_status_deliveries', { state: 'pending' })).toBe(1);
+    expect(waiting.value('firebell_status_deliveries', { state: 'dead' })).toBe(0);
+
+    await bot.advance('5m');
+    expect(nagged(await scrape()) - nagged(before)).toBe(1);
+
+    // Ten failed attempts over some hours: set aside as dead.
+    for (let i = 0; i < 12; i++) {
+      bot.clock.advance('1h');
+      await deliver();
+    }
+    const dead = await scrape();
+    expect(dead.value('firebell_status_deliveries', { state: 'pending' })).toBe(0);
+    expect(dead.value('firebell_status_deliveries', { state: 'dead' })).toBe(1);
+  });
+});
+
+describe('gauges read at scrape', () => {
+  test('status deliveries keep their last counts while the database cannot be asked', async () => {
+    let counts: { pending: number; dead: number } | null = null;
+    const metrics = new Metrics({
+      journalPending: () => 0,
+      outboxCounts: async () => ({}),
+      statusDeliveryCounts: async () => counts ?? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+    });
+    const scrape = async () => parseExposition(await metrics.registry.metrics());
+    const deliveries = (m: Exposition) => [m.value('firebell_status_deliveries', { state: 'pending' }), m.value('firebell_status_deliveries', { state: 'dead' })];
+
+    expect(deliveries(await scrape())).toEqual([0, 0]);
+    counts = { pending: 3, dead: 1 };
+    expect(deliveries(await scrape())).toEqual([3, 1]);
+    counts = null;
+    expect(deliveries(await scrape())).toEqual([3, 1]);
+    counts = { pending: 0, dead: 2 };
+    expect(deliveries(await scrape())).toEqual([0, 2]);
   });
 });

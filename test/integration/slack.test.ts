@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startTestBot, type TestBot } from '../support/bot.ts';
+import { startTestBot, type TestBot, type TestBotOptions } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall, type FakeUser } from '../support/fake-slack/index.ts';
+import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
 import { postToBolt, SlackSigner, stateValue, type SignatureFault } from '../support/slack-signing.ts';
 import { freePort } from '../http/raw-http.ts';
 
@@ -18,7 +19,8 @@ class SlackWorld {
   generalId = '';
   opsId = '';
 
-  async start(backend: (typeof backends)[number]): Promise<void> {
+  /** `more`: what else the bot is started with (a status page target). */
+  async start(backend: (typeof backends)[number], more: Pick<TestBotOptions, 'statusDelivery'> & { env?: Record<string, string> } = {}): Promise<void> {
     // The fake stamps messages with the bot's clock, so a message's ts is a time on the incident's clock.
     this.fake = await startFakeSlack({ now: () => (this.bot ? this.bot.clock.now() : new Date('2026-03-02T00:00:00Z')) });
     const port = await freePort();
@@ -30,7 +32,9 @@ class SlackWorld {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: this.fake.apiUrl,
         OPS_CHANNEL: '#ops',
+        ...more.env,
       },
+      ...(more.statusDelivery ? { statusDelivery: more.statusDelivery } : {}),
       slack: { retryConfig: { retries: 2, factor: 1, minTimeout: 0, maxTimeout: 0 } },
     });
     this.eventsUrl = `http://127.0.0.1:${port}/slack/events`;
@@ -376,5 +380,43 @@ describe.each(backends)('Slack nags, on $name', (backend) => {
     expect(fake.messagesIn(channel.id).at(-1)!.text).toBe(
       '⏰ INC-1 [SEV1] investigating: Checkout down: no public status update for 30m; post one with status &lt;state&gt; &lt;message&gt;',
     );
+  });
+});
+
+// Its own workspace and clock, with a status page webhook that is down throughout.
+describe.each(backends)('Slack hears of stuck and dead status deliveries, on $name', (backend) => {
+  const SECRET = 'webhook-secret-for-tests';
+  const world = new SlackWorld();
+  const hook = new FakeWebhookReceiver(SECRET);
+  beforeAll(async () => {
+    await hook.start();
+    hook.down();
+    // Attempts at 0 s, 30 s, 1 m 30 s, 3 m 30 s and 7 m 30 s: dead after the fifth.
+    await world.start(backend, {
+      env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+      statusDelivery: { random: () => 0, timeoutMs: 2_000, retry: { maxAttempts: 5 } },
+    });
+  });
+  afterAll(async () => {
+    await world.stop();
+    await hook.stop();
+  });
+
+  test('a delivery pending 5 min is told in the ops channel once, and again when it is dead', async () => {
+    const { fake, bot } = world;
+    bot.clock.set('2026-03-02T10:00:00Z');
+    expect(await bot.say('start Checkout <!here> down', { platform: 'shell', as: 'root' })).toMatch(/^INC-1 opened/);
+    await bot.say('status investigating Payments fail', { platform: 'shell', as: 'root' });
+    for (let second = 0; second < 10 * 60; second += 30) {
+      await bot.firebell.statusDeliveries.drain();
+      await bot.advance('30s');
+    }
+    await world.settle();
+    const told = fake.messagesIn(world.opsId).map((m) => m.text).filter((t) => t.includes('update of INC-1'));
+    expect(told).toHaveLength(2);
+    expect(told[0]).toMatch(
+      /^⏳ The investigating update of INC-1 \(Checkout &lt;!here&gt; down\) has waited 5m for webhook, tried 4 times \(last error: POST http:\/\/127\.0\.0\.1:\d+\/hooks\/status answered 503: down for maintenance\); `deliveries` lists it$/,
+    );
+    expect(told[1]).toMatch(/^⚠ The investigating update of INC-1 could not be delivered to webhook after 5 attempts/);
   });
 });

@@ -57,6 +57,8 @@ export class SlackIncidentChannels {
       case 'warning_resolved':
       case 'warnings_digest':
       case 'status_nag':
+      case 'status_delivery_dead':
+      case 'status_delivery_stuck':
         return this.say(noticeText(notice));
     }
   }

@@ -1,10 +1,10 @@
 import type { StatusState } from '../../core/model.ts';
 import type { Queryable } from '../db.ts';
-import type { ClaimedStatusDelivery, DeliveryState, StatusDelivery, StatusDeliveryRepository } from '../store.ts';
+import type { ClaimedStatusDelivery, DeliveryState, StatusDelivery, StatusDeliveryRepository, StuckStatusDelivery } from '../store.ts';
 import { toIncident, type IncidentRow } from './incidents.ts';
 
 const DELIVERY_COLUMNS =
-  'd.id::int as id, d.update_id, d.incident_id, d.target, d.state, d.attempts, d.created_at, d.due_at, d.last_error, d.settled_at, s.state as update_state';
+  'd.id::int as id, d.update_id, d.incident_id, d.target, d.state, d.attempts, d.created_at, d.due_at, d.last_error, d.settled_at, d.stuck_reported_at, s.state as update_state';
 
 interface DeliveryRow {
   id: number;
@@ -17,6 +17,7 @@ interface DeliveryRow {
   due_at: Date;
   last_error: string | null;
   settled_at: Date | null;
+  stuck_reported_at: Date | null;
   update_state: StatusState;
 }
 
@@ -24,8 +25,11 @@ interface DeliveryRow {
 const CLAIMED_INCIDENT_COLUMNS =
   'i.title, i.severity, i.state as incident_state, i.time_zone, i.started_at, i.resolved_at, i.closed_at, i.opened_by, i.opened_by_id, i.opened_at';
 
-interface ClaimedRow extends DeliveryRow, Omit<IncidentRow, 'id' | 'state'> {
+interface WithIncidentRow extends DeliveryRow, Omit<IncidentRow, 'id' | 'state'> {
   incident_state: IncidentRow['state'];
+}
+
+interface ClaimedRow extends WithIncidentRow {
   message: string;
   author: string;
   author_id: string;
@@ -46,14 +50,18 @@ function toDelivery(r: DeliveryRow): StatusDelivery {
     dueAt: r.due_at,
     lastError: r.last_error,
     settledAt: r.settled_at,
+    stuckReportedAt: r.stuck_reported_at,
     updateState: r.update_state,
   };
 }
 
+function toStuck(r: WithIncidentRow): StuckStatusDelivery {
+  return { ...toDelivery(r), incident: toIncident({ ...r, id: r.incident_id, state: r.incident_state }) };
+}
+
 function toClaimed(r: ClaimedRow): ClaimedStatusDelivery {
   return {
-    ...toDelivery(r),
-    incident: toIncident({ ...r, id: r.incident_id, state: r.incident_state }),
+    ...toStuck(r),
     update: {
       id: r.update_id,
       incidentId: r.incident_id,
@@ -145,7 +153,8 @@ export function statusDeliveryRepository(q: Queryable): StatusDeliveryRepository
     async retry(id, at) {
       const { rows } = await q.query<DeliveryRow>(
         `with again as (
-           update status_deliveries set state = 'pending', attempts = 0, created_at = $2, due_at = $2, settled_at = null
+           update status_deliveries set state = 'pending', attempts = 0, created_at = $2, due_at = $2, settled_at = null,
+             stuck_reported_at = null
            where id = $1 and state = 'dead' returning *)
          select ${DELIVERY_COLUMNS} from again d join status_updates s on s.id = d.update_id`,
         [id, at],
@@ -174,6 +183,37 @@ export function statusDeliveryRepository(q: Queryable): StatusDeliveryRepository
         [targets],
       );
       return rows[0]?.at ?? null;
+    },
+    async claimStuck(madeBy, limit) {
+      const { rows } = await q.query<WithIncidentRow>(
+        `select ${DELIVERY_COLUMNS}, ${CLAIMED_INCIDENT_COLUMNS}
+         from status_deliveries d
+         join status_updates s on s.id = d.update_id
+         join incidents i on i.id = d.incident_id
+         where d.state = 'pending' and d.stuck_reported_at is null and d.created_at <= $1
+         order by d.created_at, d.id
+         limit $2
+         for update of d skip locked`,
+        [madeBy, limit],
+      );
+      return rows.map(toStuck);
+    },
+    async stuckReported(ids, at) {
+      if (ids.length === 0) return;
+      await q.query('update status_deliveries set stuck_reported_at = $2 where id = any($1::bigint[])', [ids, at]);
+    },
+    async oldestUnreported() {
+      const { rows } = await q.query<{ at: Date | null }>(
+        `select min(created_at) as at from status_deliveries where state = 'pending' and stuck_reported_at is null`,
+      );
+      return rows[0]?.at ?? null;
+    },
+    async counts() {
+      const { rows } = await q.query<{ pending: number; dead: number }>(
+        `select (select count(*) from status_deliveries where state = 'pending')::int as pending,
+                (select count(*) from status_deliveries where state = 'dead')::int as dead`,
+      );
+      return rows[0] ?? { pending: 0, dead: 0 };
     },
   };
 }
