@@ -59,6 +59,7 @@ export class SlackIncidentChannels {
       case 'status_nag':
       case 'status_delivery_dead':
       case 'status_delivery_stuck':
+      case 'command_set_aside':
         return this.say(noticeText(notice));
     }
   }
