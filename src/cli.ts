@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeConfigProblems, loadConfig, type Config } from './config.ts';
@@ -186,8 +188,13 @@ async function runExport(args: string[]): Promise<number> {
   // The bot holds the data directory: it reads its own database for us.
   const answer = await askHolder(config.DATA_DIR, done.holder, exportRequest(id, format));
   if (!answer.ok) throw new CliError(`firebell export: ${answer.error}`, 1);
-  if (typeof answer.content !== 'string') throw new CliError('firebell export: the running bot answered without a draft', 1);
-  await write(answer.content);
+  if (typeof answer.file !== 'string') throw new CliError('firebell export: the running bot answered without a draft', 1);
+  // The bot wrote the draft to a file of its own for us: printed from there, then removed.
+  try {
+    await write(createReadStream(answer.file, { encoding: 'utf8' }) as AsyncIterable<string>);
+  } finally {
+    await rm(answer.file, { force: true });
+  }
   return 0;
 }
 

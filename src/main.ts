@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -370,9 +370,13 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
     // Settle marks are otherwise written with the next command: `firebell journal` reads the file.
     await journal.flush();
   }
+  // Drafts written for an export that never came to read them (the CLI was killed).
+  const exportDir = join(dataDir, 'exports');
+  await rm(exportDir, { recursive: true, force: true });
   control?.serve(
     controlHandlers({
-      load,
+      open: (id) => openIncidentRecord(sqlStore(db), id),
+      exportDir,
       now: () => clock.now(),
       deliveries: async () => deliveryLines(await sqlStore(db).statusDeliveries.list(['pending', 'dead'], CLI_DELIVERIES_SHOWN)),
     }),

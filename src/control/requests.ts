@@ -1,12 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fail, ok, type Result } from '../core/errors.ts';
 import { incidentRef } from '../core/model.ts';
-import type { IncidentRecord } from '../core/record.ts';
-import { POSTMORTEM_FORMATS, exportPostmortem, type PostmortemFormat } from '../postmortem/export.ts';
+import type { IncidentRecordPages } from '../core/record.ts';
+import { POSTMORTEM_FORMATS, postmortemFilename, streamPostmortem, type PostmortemFormat } from '../postmortem/export.ts';
+import { writeFileAtomically } from '../postmortem/sink.ts';
 import type { ControlHandler, ControlRequest } from './channel.ts';
 
 export interface ExportDeps {
-  load(incidentId: number): Promise<IncidentRecord | null>;
+  open(incidentId: number): Promise<IncidentRecordPages | null>;
   now(): Date;
+  /** Where a draft asked for is written, for the CLI to print and remove (in DATA_DIR, owner only). */
+  exportDir: string;
 }
 
 export interface ControlDeps extends ExportDeps {
@@ -14,11 +20,17 @@ export interface ControlDeps extends ExportDeps {
   deliveries(): Promise<string[]>;
 }
 
-/** An incident's postmortem draft as `firebell export` prints it, whether the CLI or the bot reads the database. */
+/**
+ * Writes an incident's postmortem draft to a new file, streamed a page of the timeline at a time,
+ * and says where: a draft of 100,000 entries never crosses the socket, or memory, in one piece.
+ */
 export async function exportIncident(deps: ExportDeps, incidentId: number, format: PostmortemFormat): Promise<Result<string>> {
-  const record = await deps.load(incidentId);
+  const record = await deps.open(incidentId);
   if (!record) return fail('unknown_incident', `${incidentRef(incidentId)} does not exist`);
-  return ok(exportPostmortem(record, format, deps.now()).content);
+  await mkdir(deps.exportDir, { recursive: true, mode: 0o700 });
+  const path = join(deps.exportDir, `${randomUUID()}-${postmortemFilename(incidentId, format)}`);
+  await writeFileAtomically(path, streamPostmortem(record, format, deps.now()));
+  return ok(path);
 }
 
 export function exportRequest(incidentId: number, format: PostmortemFormat): ControlRequest {
@@ -36,7 +48,7 @@ export function controlHandlers(deps: ControlDeps): Record<string, ControlHandle
       if (!Number.isSafeInteger(incident) || (incident as number) <= 0) return { ok: false, error: 'export: "incident" is a positive number' };
       if (!POSTMORTEM_FORMATS.includes(format as PostmortemFormat)) return { ok: false, error: `export: "format" is ${POSTMORTEM_FORMATS.join(' or ')}` };
       const result = await exportIncident(deps, incident as number, format as PostmortemFormat);
-      return result.ok ? { ok: true, content: result.value } : { ok: false, error: result.error.message };
+      return result.ok ? { ok: true, file: result.value } : { ok: false, error: result.error.message };
     },
   };
 }

@@ -1,7 +1,10 @@
+import { readFile, stat } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { askControlChannel, controlSocketPath } from '../../src/control/channel.ts';
 import { exportRequest } from '../../src/control/requests.ts';
+import { renderPostmortem } from '../../src/postmortem/markdown.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 
@@ -36,14 +39,20 @@ describe.each(backends)('the control channel on $name', (backend) => {
   });
   afterAll(() => bot.stop());
 
-  test('an export request is answered with the draft the CLI prints', async () => {
-    const asked = await askControlChannel(path, exportRequest(1, 'md'));
-    expect(asked.ok && asked.response.ok).toBe(true);
-    const content = asked.ok && asked.response.ok ? String(asked.response.content) : '';
+  /** Asks for a draft, as the CLI does, and reads the file the bot answers with. */
+  async function exported(incidentId: number, format: 'md' | 'json'): Promise<string> {
+    const asked = await askControlChannel(path, exportRequest(incidentId, format));
+    if (!asked.ok || !asked.response.ok || typeof asked.response.file !== 'string') throw new Error(`no draft: ${JSON.stringify(asked)}`);
+    return readFile(asked.response.file, 'utf8');
+  }
+
+  test('an export request is answered with a file holding the draft the CLI prints, readable by its owner only', async () => {
+    const content = await exported(1, 'md');
     expect(content).toMatch(/^# INC-1: Control channel\n/);
     expect(content).toContain('| 11:05 | note | Before the garbage | dana |');
-    const json = await askControlChannel(path, exportRequest(1, 'json'));
-    expect(json.ok && json.response.ok && JSON.parse(String(json.response.content))).toMatchObject({ ref: 'INC-1' });
+    expect(content).toBe(renderPostmortem(await bot.record(1), bot.clock.now()));
+    expect(JSON.parse(await exported(1, 'json'))).toMatchObject({ ref: 'INC-1' });
+    expect((await stat(join(bot.settings.DATA_DIR, 'exports'))).mode & 0o777).toBe(0o700);
   });
 
   test('an incident that does not exist, an unknown request and garbage are each answered with one error', async () => {
@@ -67,8 +76,7 @@ describe.each(backends)('the control channel on $name', (backend) => {
     impatient.destroy();
 
     expect(await bot.say('log 11:10 After the garbage')).toMatch(/^Logged #3 on INC-1/);
-    const asked = await askControlChannel(path, exportRequest(1, 'md'));
-    expect(asked.ok && asked.response.ok && String(asked.response.content)).toContain('| 11:10 | note | After the garbage | dana |');
+    expect(await exported(1, 'md')).toContain('| 11:10 | note | After the garbage | dana |');
   });
 
   test('a client that says nothing does not hold up the stop, and the socket is gone afterwards', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -50,6 +50,8 @@ describe('one process per data directory, on the embedded database', { timeout: 
     expect(during.code).toBe(0);
     expect(during.stdout).toMatch(/^# INC-1: Export during the incident\n/);
     expect(notes(during.stdout)).toEqual(range(1, 20));
+    // The bot wrote the draft to a file for the CLI, which removed it once printed.
+    expect(await readdir(join(dataDir, 'exports'))).toEqual([]);
 
     for (const text of range(21, 30)) expect(await bot.say(`/incident log ${text}`)).toMatch(/^Logged #\d+ on INC-1/);
     await bot.kill('SIGKILL');
