@@ -1,6 +1,8 @@
 import type { Store } from '../store/store.ts';
 import type { Followup, Incident, RoleAssignment, StatusUpdate, TimelineEntry, TimelineRevision } from './model.ts';
-import { warningRef } from './warning-model.ts';
+import { GENERIC_LABELS, precedingWarnings, precedingWindow, type PrecedingWarning } from './preceding-warnings.ts';
+
+export type { PrecedingWarning } from './preceding-warnings.ts';
 
 /** What one status-page target did with one public update. */
 export interface StatusDelivery {
@@ -10,20 +12,6 @@ export interface StatusDelivery {
   attempts: number;
   lastError: string | null;
   deliveredAt: Date | null;
-}
-
-/**
- * A warning that came before the incident: promoted into it (a warning sharing its labels is not
- * linked yet). It is the "ignored fuel light" evidence (DESIGN §1, lesson 3).
- */
-export interface PrecedingWarning {
-  name: string;
-  linkedBy: 'promote' | 'labels';
-  firstFiredAt: Date;
-  fireCount: number;
-  nagCount: number;
-  ackedBy: string | null;
-  ackedAt: Date | null;
 }
 
 /** Everything recorded about one incident: what `show` summarises and the postmortem renders. */
@@ -64,7 +52,7 @@ async function loadHead(store: Store, incidentId: number): Promise<IncidentRecor
     store.statusUpdates.list(incidentId),
     store.followups.list(incidentId),
     store.statusDeliveries.forIncident(incidentId),
-    store.warnings.forIncident(incidentId),
+    store.warnings.beforeIncident(incidentId, precedingWindow(incident), GENERIC_LABELS),
   ]);
   return {
     incident,
@@ -80,15 +68,7 @@ async function loadHead(store: Store, incidentId: number): Promise<IncidentRecor
       lastError: d.lastError,
       deliveredAt: d.state === 'delivered' ? d.settledAt : null,
     })),
-    warnings: warnings.map((w) => ({
-      name: `${warningRef(w.id)}: ${w.summary}`,
-      linkedBy: 'promote' as const,
-      firstFiredAt: w.firstSeenAt,
-      fireCount: w.fireCount,
-      nagCount: w.nagCount,
-      ackedBy: w.ackedBy,
-      ackedAt: w.ackedAt,
-    })),
+    warnings: precedingWarnings(incident, warnings),
   };
 }
 

@@ -42,8 +42,10 @@ export const POSTMORTEM_JSON_VERSION = 1;
  * - `statusUpdates`: [{ id, at, local, state, message, author, deliveries: [{ target, state
  *   pending|delivered|dead, attempts, lastError, deliveredAt: instant|null }] or null when
  *   deliveries are not recorded }];
- * - `warnings`: [{ name, linkedBy promote|labels, firstFired: instant, fireCount, nagCount,
- *   ackedBy, acked: instant|null }], or null when warnings are not recorded;
+ * - `warnings`: [{ name, linkedBy promote|labels, sharedLabels: { label: value } of the incident's
+ *   labels it has, or null when promoted into it, firstFired: instant, fireCount, nagCount,
+ *   ackedBy, acked: instant|null }], or null when warnings are not recorded (the rule:
+ *   src/core/preceding-warnings.ts);
  * - `followups`: [{ id "F-n", text, owner, due YYYY-MM-DD|null, state "open" }];
  * - `corrections`: [{ entryId, action edit|delete, previousText, newText, changedBy, at, local }];
  * - `timeline` (last, so it can be written as it is read): [{ id, at, local, kind, author, addedBy,
@@ -106,6 +108,7 @@ export function jsonDraft(head: IncidentRecordHead, generatedAt: Date): DraftFor
           ? head.warnings.map((w) => ({
               name: w.name,
               linkedBy: w.linkedBy,
+              sharedLabels: w.sharedLabels,
               firstFired: instant(w.firstFiredAt),
               fireCount: w.fireCount,
               nagCount: w.nagCount,

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.ts';
 import { ROLES, type TimelineEntry } from '../core/model.ts';
+import { PRECEDING_WINDOW_MS, type PrecedingWarning } from '../core/preceding-warnings.ts';
 import type { IncidentRecord, IncidentRecordHead, StatusDelivery } from '../core/record.ts';
 import {
   dayHeading,
@@ -188,6 +189,15 @@ function deliveryCell(deliveries: readonly StatusDelivery[] | undefined, updateI
     .join('\n');
 }
 
+const PRECEDING_WINDOW_DAYS = PRECEDING_WINDOW_MS / 86_400_000;
+
+function linkedBy(w: PrecedingWarning): string {
+  if (!w.sharedLabels) return 'promoted into it';
+  return `shares labels ${Object.entries(w.sharedLabels)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ')}`;
+}
+
 function afterTimeline(head: IncidentRecordHead, facts: TimelineFacts, clock: DraftClock): string {
   const out: string[] = [];
   out.push('## Public communications', '');
@@ -201,22 +211,25 @@ function afterTimeline(head: IncidentRecordHead, facts: TimelineFacts, clock: Dr
       '',
     );
 
-  out.push('## Warnings before the incident', '');
+  // Left out, not empty, when no warning came before it (issue 21).
   const warnings = head.warnings ?? [];
-  if (warnings.length === 0) out.push(prompt('None recorded.'), '');
-  else
+  if (warnings.length > 0)
     out.push(
+      '## Warnings before the incident',
+      '',
       mdTable(
         ['Warning', 'Linked by', 'First fired', 'Fired', 'Nags', 'Acknowledged'],
         warnings.map((w) => [
           w.name,
-          w.linkedBy === 'promote' ? 'promoted into it' : 'shared labels',
+          linkedBy(w),
           clock.dateTime(w.firstFiredAt),
           `${w.fireCount}×`,
           String(w.nagCount),
           w.ackedAt ? `${w.ackedBy ?? 'someone'}, ${clock.dateTime(w.ackedAt)}` : 'never',
         ]),
       ),
+      '',
+      `Shown: warnings promoted into the incident, and warnings that share one of their labels (generic ones such as severity or team aside) and fired from ${PRECEDING_WINDOW_DAYS} days before it started until it was resolved.`,
       '',
       prompt('Prompt: were these warnings seen as noise? What would have made them act on?'),
       '',

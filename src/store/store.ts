@@ -7,6 +7,7 @@ import type {
   TimelineEntry,
   TimelineRevision,
 } from '../core/model.ts';
+import type { PrecedingWindow } from '../core/preceding-warnings.ts';
 import type { Warning } from '../core/warning-model.ts';
 
 /** What core may ask of the database: the repositories, all bound to one transaction. */
@@ -289,8 +290,12 @@ export interface WarningRepository {
   claimDue(now: Date, limit: number): Promise<Warning[]>;
   /** The earliest nag due, if any. */
   nextDueAt(): Promise<Date | null>;
-  /** The warnings promoted into this incident, oldest first: its postmortem shows their history. */
-  forIncident(incidentId: number): Promise<Warning[]>;
+  /**
+   * The warnings promoted into this incident, and those that fired in the window sharing one of
+   * their label pairs (labels named in `ignoredLabels` aside), oldest first: the candidates its
+   * postmortem's warnings are chosen from (core/preceding-warnings.ts).
+   */
+  beforeIncident(incidentId: number, window: PrecedingWindow, ignoredLabels: readonly string[]): Promise<Warning[]>;
 }
 
 /** An open incident as the status nag reads it. */

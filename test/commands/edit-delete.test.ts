@@ -101,7 +101,7 @@ describe.each(backends)('edit and delete on $name', (backend) => {
       bot.clock.set('2026-03-01T23:20:00Z');
     });
 
-    const publicTable = (draft: string) => draft.slice(draft.indexOf('## Public communications'), draft.indexOf('## Warnings before the incident'));
+    const publicTable = (draft: string) => draft.slice(draft.indexOf('## Public communications'), draft.indexOf('## Contributing factors'));
 
     test('edited, it says the new public message, and the postmortem\'s status table says it too', async () => {
       expect(await bot.say('edit #5 Fix deployed, watching error rates', { as: 'sam' })).toBe(

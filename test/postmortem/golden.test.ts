@@ -57,8 +57,8 @@ function singleDay(): IncidentRecord {
       { statusUpdateId: 3, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:58:00Z') },
     ],
     warnings: [
-      { name: 'IndexerConsumerLag', linkedBy: 'promote', firstFiredAt: at('2026-05-11T22:40:00Z'), fireCount: 7, nagCount: 3, ackedBy: 'li', ackedAt: at('2026-05-12T09:24:00Z') },
-      { name: 'SearchFreshnessSLO', linkedBy: 'labels', firstFiredAt: at('2026-05-12T08:05:00Z'), fireCount: 2, nagCount: 1, ackedBy: null, ackedAt: null },
+      { name: 'W-7: IndexerConsumerLag', linkedBy: 'promote', sharedLabels: null, firstFiredAt: at('2026-05-11T22:40:00Z'), fireCount: 7, nagCount: 3, ackedBy: 'li', ackedAt: at('2026-05-12T09:24:00Z') },
+      { name: 'W-9: SearchFreshnessSLO', linkedBy: 'labels', sharedLabels: { service: 'search' }, firstFiredAt: at('2026-05-12T08:05:00Z'), fireCount: 2, nagCount: 1, ackedBy: null, ackedAt: null },
     ],
   };
 }
@@ -158,7 +158,7 @@ function hostile(): IncidentRecord {
   r.roles = [{ role: 'comms', holder: h(3), holderId: 'slack:c', assignedBy: h(0), assignedById: 'slack:a', assignedAt: at('2026-03-01T22:45:00Z') }];
   r.statusUpdates = [update(1, 'identified', h(4), '2026-03-01T22:50:00Z', h(5))];
   r.deliveries = [{ statusUpdateId: 1, target: h(6), state: 'dead', attempts: 3, lastError: h(7), deliveredAt: null }];
-  r.warnings = [{ name: h(2), linkedBy: 'labels', firstFiredAt: at('2026-02-28T10:00:00Z'), fireCount: 12, nagCount: 5, ackedBy: h(1), ackedAt: at('2026-02-28T11:00:00Z') }];
+  r.warnings = [{ name: h(2), linkedBy: 'labels', sharedLabels: { [h(3)]: h(4) }, firstFiredAt: at('2026-02-28T10:00:00Z'), fireCount: 12, nagCount: 5, ackedBy: h(1), ackedAt: at('2026-02-28T11:00:00Z') }];
   r.followups = [{ id: 1, incidentId: 1, text: h(0), owner: h(1), ownerId: 'slack:o', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z') }];
   return r;
 }

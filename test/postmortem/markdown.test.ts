@@ -41,7 +41,14 @@ describe('the postmortem draft in Markdown', () => {
   });
 
   test('the sections come in the order of the issue, each once', () => {
-    expect(md.split('\n').filter((line) => line.startsWith('## '))).toEqual([
+    const warned = renderPostmortem(
+      {
+        ...berlinRecord(),
+        warnings: [{ name: 'W-1: Checkout5xx', linkedBy: 'promote', sharedLabels: null, firstFiredAt: at('2026-03-01T22:30:00Z'), fireCount: 4, nagCount: 2, ackedBy: null, ackedAt: null }],
+      },
+      generatedAt,
+    );
+    expect(warned.split('\n').filter((line) => line.startsWith('## '))).toEqual([
       '## Summary',
       '## Impact',
       '## Key times and durations',
@@ -57,6 +64,11 @@ describe('the postmortem draft in Markdown', () => {
       '## Action items',
       '## Corrections',
     ]);
+  });
+
+  test('without a warning before it, the warnings section is left out rather than left empty', () => {
+    expect(md).not.toContain('## Warnings before the incident');
+    expect(renderPostmortem({ ...berlinRecord(), warnings: [] }, generatedAt)).not.toContain('## Warnings before the incident');
   });
 
   test('the timeline is grouped by day in the incident zone, across midnight, without the deleted entry', () => {

@@ -171,8 +171,23 @@ export function warningRepository(q: Queryable): WarningRepository {
       );
       return first(rows, 'next nag').at;
     },
-    async forIncident(incidentId) {
-      const { rows } = await q.query<WarningRow>(`select ${WARNING_COLUMNS} from warnings w where w.incident_id = $1 order by w.first_seen_at, w.id`, [incidentId]);
+    async beforeIncident(incidentId, window, ignoredLabels) {
+      // Narrows the candidates to those the rule (core/preceding-warnings.ts) can keep, in one
+      // query: the warnings promoted into the incident, and those in the window with one of
+      // their specific label pairs.
+      const { rows } = await q.query<WarningRow>(
+        `with incident_pairs as (
+           select distinct p.key, p.value
+           from warnings l cross join lateral jsonb_each_text(l.labels) p
+           where l.incident_id = $1 and p.key <> all($2::text[])
+         )
+         select ${WARNING_COLUMNS} from warnings w
+         where w.incident_id = $1
+            or (w.last_seen_at >= $3 and ($4::timestamptz is null or w.first_seen_at <= $4)
+                and exists (select 1 from jsonb_each_text(w.labels) p join incident_pairs i on i.key = p.key and i.value = p.value))
+         order by w.first_seen_at, w.id`,
+        [incidentId, ignoredLabels, window.from, window.to],
+      );
       return rows.map(toWarning);
     },
   };
