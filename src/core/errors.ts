@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'entry_deleted'
   | 'nothing_to_export'
   | 'unknown_delivery'
+  | 'unknown_followup'
   | 'unknown_warning'
   | 'warning_resolved'
   | 'database_unavailable';

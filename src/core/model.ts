@@ -95,6 +95,10 @@ export interface Followup {
   createdBy: string;
   createdById: string;
   createdAt: Date;
+  /** When someone marked it done (`followup done F-n`), and who; null while it is open. */
+  doneAt: Date | null;
+  doneBy: string | null;
+  doneById: string | null;
 }
 
 export function incidentRef(id: number): string {

@@ -1,3 +1,4 @@
+import { followupRef } from '../core/followups.ts';
 import type { TimelineEntry } from '../core/model.ts';
 import type { IncidentRecord, IncidentRecordHead } from '../core/record.ts';
 import {
@@ -46,7 +47,8 @@ export const POSTMORTEM_JSON_VERSION = 1;
  *   labels it has, or null when promoted into it, firstFired: instant, fireCount, nagCount,
  *   ackedBy, acked: instant|null }], or null when warnings are not recorded (the rule:
  *   src/core/preceding-warnings.ts);
- * - `followups`: [{ id "F-n", text, owner, due YYYY-MM-DD|null, state "open" }];
+ * - `followups`: [{ id "F-n", text, owner, due YYYY-MM-DD|null, state open|done, done: instant|null
+ *   (when `followup done` marked it), doneBy }];
  * - `corrections`: [{ entryId, action edit|delete, previousText, newText, changedBy, at, local }];
  * - `timeline` (last, so it can be written as it is read): [{ id, at, local, kind, author, addedBy,
  *   text, edited }], live entries in time order, without `impact`/`cause` typed without a time.
@@ -116,7 +118,15 @@ export function jsonDraft(head: IncidentRecordHead, generatedAt: Date): DraftFor
               acked: instant(w.ackedAt),
             }))
           : null,
-        followups: head.followups.map((f) => ({ id: `F-${f.id}`, text: f.text, owner: f.owner, due: f.dueOn, state: 'open' })),
+        followups: head.followups.map((f) => ({
+          id: followupRef(f.id),
+          text: f.text,
+          owner: f.owner,
+          due: f.dueOn,
+          state: f.doneAt ? 'done' : 'open',
+          done: instant(f.doneAt),
+          doneBy: f.doneBy,
+        })),
         corrections: head.revisions.map((r) => ({
           entryId: r.entryId,
           action: r.action,

@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
+import { followupRef } from '../core/followups.ts';
 import { ROLES, type TimelineEntry } from '../core/model.ts';
 import { PRECEDING_WINDOW_MS, type PrecedingWarning } from '../core/preceding-warnings.ts';
 import type { IncidentRecord, IncidentRecordHead, StatusDelivery } from '../core/record.ts';
@@ -252,7 +253,10 @@ function afterTimeline(head: IncidentRecordHead, facts: TimelineFacts, clock: Dr
   if (head.followups.length === 0) out.push(prompt('None yet: what would stop this from happening again, or make it shorter?'), '');
   else
     out.push(
-      mdTable(['#', 'Item', 'Owner', 'Due', 'State'], head.followups.map((f) => [`F-${f.id}`, f.text, f.owner ?? '', f.dueOn ?? '', 'open'])),
+      mdTable(
+        ['#', 'Item', 'Owner', 'Due', 'State'],
+        head.followups.map((f) => [followupRef(f.id), f.text, f.owner ?? '', f.dueOn ?? '', f.doneAt ? `done by ${f.doneBy ?? 'someone'}, ${clock.dateTime(f.doneAt)}` : 'open']),
+      ),
       '',
     );
 

@@ -99,7 +99,11 @@ export interface StatusUpdateRepository {
 }
 
 export interface FollowupRepository {
-  insert(followup: Omit<Followup, 'id'>): Promise<Followup>;
+  insert(followup: Omit<Followup, 'id' | 'doneAt' | 'doneBy' | 'doneById'>): Promise<Followup>;
+  /** The follow-up, locked until commit; null when there is none. */
+  lock(id: number): Promise<Followup | null>;
+  /** Marks it done at `at` by that person. */
+  markDone(id: number, at: Date, by: string, byId: string): Promise<Followup>;
   list(incidentId: number): Promise<Followup[]>;
 }
 

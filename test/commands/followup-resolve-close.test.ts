@@ -44,6 +44,72 @@ describe.each(backends)('followup, resolve and close on $name', (backend) => {
     });
   });
 
+  describe('followup done', () => {
+    test('marks an action item done, by whom and when, and the draft says so', async () => {
+      await bot.say('followup Alert on the 502 rate --owner @sam --due 2026-03-20');
+      await bot.say('todo Write a rollback runbook');
+      bot.clock.set('2026-03-01T23:20:00Z');
+      expect(await bot.say('followup done F-1', { as: 'sam' })).toBe('Follow-up F-1 of INC-1 is done: Alert on the 502 rate');
+      expect((await bot.record(1)).followups.map((f) => [f.id, f.doneAt?.toISOString() ?? null, f.doneBy])).toEqual([
+        [1, '2026-03-01T23:20:00.000Z', 'sam'],
+        [2, null, null],
+      ]);
+      const draft = await bot.say('postmortem');
+      expect(draft).toContain('| F-1 | Alert on the 502 rate | sam | 2026-03-20 | done by sam, 2026-03-01 23:20 |');
+      expect(draft).toContain('| F-2 | Write a rollback runbook | — | — | open |');
+    });
+
+    test('todo done takes the F-number in any usual spelling', async () => {
+      await bot.say('todo Write a rollback runbook');
+      expect(await bot.say('todo done f1')).toBe('Follow-up F-1 of INC-1 is done: Write a rollback runbook');
+    });
+
+    test('an item may begin with the word done when no F-number follows it', async () => {
+      expect(await bot.say('followup done-state alerts for the queue')).toBe('Follow-up F-1 added to INC-1 (no owner yet)');
+      expect(await bot.say('followup done right: page on replica lag')).toBe('Follow-up F-2 added to INC-1 (no owner yet)');
+      expect((await bot.record(1)).followups.map((f) => [f.text, f.doneAt])).toEqual([
+        ['done-state alerts for the queue', null],
+        ['done right: page on replica lag', null],
+      ]);
+    });
+
+    test.each([
+      ['followup done F-9', '✗ F-9 does not exist: the postmortem\'s action items list them'],
+      ['followup done', '✗ which follow-up? followup done <F-n>, e.g. followup done F-2'],
+      ['followup done F-1 F-2', '✗ one follow-up at a time; usage: followup done <F-n>'],
+      ['followup done F1x', '✗ bad follow-up "F1x": use the F-number it was added as, e.g. F-2'],
+      ['followup done F-1 --owner sam', '✗ --owner and --due are for a new follow-up; usage: followup done <F-n>'],
+    ])('%s is refused and changes nothing', async (command, error) => {
+      await bot.say('followup Alert on the 502 rate');
+      expect(await bot.say(command)).toBe(error);
+      expect((await bot.record(1)).followups.map((f) => [f.text, f.doneAt])).toEqual([['Alert on the 502 rate', null]]);
+    });
+
+    test('done twice is refused, saying who marked it and when', async () => {
+      await bot.say('followup Alert on the 502 rate');
+      await bot.say('followup done F-1', { as: 'sam' });
+      bot.clock.set('2026-03-01T23:30:00Z');
+      expect(await bot.say('followup done F-1')).toBe('✗ F-1 is already done (by sam, 2026-03-01 23:10 UTC)');
+      expect((await bot.record(1)).followups[0]).toMatchObject({ doneBy: 'sam', doneAt: new Date('2026-03-01T23:10:00Z') });
+    });
+
+    test('a follow-up of another incident is refused, naming the command that would mark it', async () => {
+      await bot.say('followup Alert on the 502 rate');
+      await bot.say('start Search results stale', { channel: 'search' });
+      expect(await bot.say('followup INC-2 done F-1')).toBe('✗ F-1 is a follow-up of INC-1, not INC-2: `followup INC-1 done F-1`');
+      expect((await bot.record(1)).followups[0]!.doneAt).toBeNull();
+    });
+
+    test('marking one done after the incident closed rewrites the draft', async () => {
+      await bot.say('followup Alert on the 502 rate --owner sam');
+      await bot.say('close');
+      expect(await readDraft(1)).toContain('| F-1 | Alert on the 502 rate | sam | — | open |');
+      bot.clock.set('2026-03-08T09:00:00Z');
+      expect(await bot.say('followup INC-1 done F-1', { as: 'sam' })).toBe('Follow-up F-1 of INC-1 is done: Alert on the 502 rate');
+      expect(await readDraft(1)).toContain('| F-1 | Alert on the 502 rate | sam | — | done by sam, 2026-03-08 09:00 |');
+    });
+  });
+
   describe('resolve', () => {
     test('without a time or message it resolves now with the default public message', async () => {
       expect(await bot.say('resolve')).toBe(

@@ -48,7 +48,7 @@ function singleDay(): IncidentRecord {
       update(2, 'monitoring', 'Search is catching up.', '2026-05-12T09:44:00Z'),
       update(3, 'resolved', 'Search is up to date.', '2026-05-12T09:58:00Z', 'priya'),
     ],
-    followups: [{ id: 4, incidentId: 12, text: 'Alert on indexer consumer lag', owner: 'li', ownerId: 'slack:li', dueOn: '2026-05-26', createdBy: 'priya', createdById: 'slack:priya', createdAt: at('2026-05-12T10:10:00Z') }],
+    followups: [{ id: 4, incidentId: 12, text: 'Alert on indexer consumer lag', owner: 'li', ownerId: 'slack:li', dueOn: '2026-05-26', createdBy: 'priya', createdById: 'slack:priya', createdAt: at('2026-05-12T10:10:00Z'), doneAt: null, doneBy: null, doneById: null }],
     deliveries: [
       { statusUpdateId: 1, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:31:00Z') },
       { statusUpdateId: 1, target: 'statuspage', state: 'delivered', attempts: 2, lastError: null, deliveredAt: at('2026-05-12T09:32:00Z') },
@@ -103,8 +103,8 @@ function multiDay(): IncidentRecord {
     ],
     statusUpdates: [update(1, 'monitoring', 'Reports are being regenerated.', '2026-06-07T15:10:00Z', 'omar'), update(2, 'resolved', 'Reports are correct again.', '2026-06-07T19:40:00Z', 'omar')],
     followups: [
-      { id: 9, incidentId: 31, text: 'Page when replication lag exceeds 1 hour outside rebalances', owner: 'kim', ownerId: 'slack:kim', dueOn: '2026-06-19', createdBy: 'omar', createdById: 'irc:omar', createdAt: at('2026-06-08T14:30:00Z') },
-      { id: 10, incidentId: 31, text: 'Archive WAL during rebalances', owner: null, ownerId: null, dueOn: null, createdBy: 'omar', createdById: 'irc:omar', createdAt: at('2026-06-08T14:31:00Z') },
+      { id: 9, incidentId: 31, text: 'Page when replication lag exceeds 1 hour outside rebalances', owner: 'kim', ownerId: 'slack:kim', dueOn: '2026-06-19', createdBy: 'omar', createdById: 'irc:omar', createdAt: at('2026-06-08T14:30:00Z'), doneAt: null, doneBy: null, doneById: null },
+      { id: 10, incidentId: 31, text: 'Archive WAL during rebalances', owner: null, ownerId: null, dueOn: null, createdBy: 'omar', createdById: 'irc:omar', createdAt: at('2026-06-08T14:31:00Z'), doneAt: at('2026-06-08T15:30:00Z'), doneBy: 'kim', doneById: 'slack:kim' },
     ],
   };
 }
@@ -159,7 +159,7 @@ function hostile(): IncidentRecord {
   r.statusUpdates = [update(1, 'identified', h(4), '2026-03-01T22:50:00Z', h(5))];
   r.deliveries = [{ statusUpdateId: 1, target: h(6), state: 'dead', attempts: 3, lastError: h(7), deliveredAt: null }];
   r.warnings = [{ name: h(2), linkedBy: 'labels', sharedLabels: { [h(3)]: h(4) }, firstFiredAt: at('2026-02-28T10:00:00Z'), fireCount: 12, nagCount: 5, ackedBy: h(1), ackedAt: at('2026-02-28T11:00:00Z') }];
-  r.followups = [{ id: 1, incidentId: 1, text: h(0), owner: h(1), ownerId: 'slack:o', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z') }];
+  r.followups = [{ id: 1, incidentId: 1, text: h(0), owner: h(1), ownerId: 'slack:o', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z'), doneAt: at('2026-03-03T09:00:00Z'), doneBy: h(5), doneById: 'slack:f' }];
   return r;
 }
 

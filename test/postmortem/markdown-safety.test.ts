@@ -64,7 +64,7 @@ const at = (iso: string) => new Date(iso);
 
 const TEXT_FIELDS = [
   'title', 'opener', 'note', 'noteAuthor', 'action', 'actionAuthor', 'wasAction', 'editor', 'deleted', 'deleter',
-  'holder', 'status', 'statusAuthor', 'followup', 'owner', 'due', 'otherFollowup',
+  'holder', 'status', 'statusAuthor', 'followup', 'owner', 'due', 'otherFollowup', 'finisher',
   'impact', 'cause', 'target', 'deliveryError', 'warning', 'labelValue', 'acker',
 ] as const;
 type Texts = Record<(typeof TEXT_FIELDS)[number], string>;
@@ -72,7 +72,7 @@ type Texts = Record<(typeof TEXT_FIELDS)[number], string>;
 /**
  * An incident with these texts in every field the draft shows: a role, entries (one edited, one
  * deleted, an impact typed without a time, a backdated cause), a status update and its deliveries,
- * a warning sharing a label, action items.
+ * a warning sharing a label, action items (one done).
  */
 function recordWith(zone: string, t: Texts): IncidentRecord {
   const entry = (id: number, occurredAt: string, kind: 'opened' | 'note' | 'action' | 'impact' | 'cause', author: string, text: string, deleted = false, recordedAt = occurredAt) => ({
@@ -126,8 +126,8 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
     ],
     warnings: [{ name: t.warning, linkedBy: 'labels', sharedLabels: { service: t.labelValue }, firstFiredAt: at('2026-02-27T10:00:00Z'), fireCount: 9, nagCount: 4, ackedBy: t.acker, ackedAt: at('2026-02-28T10:00:00Z') }],
     followups: [
-      { id: 1, incidentId: 1, text: t.followup, owner: t.owner, ownerId: `slack:${t.owner}`, dueOn: t.due, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:30:00Z') },
-      { id: 2, incidentId: 1, text: t.otherFollowup, owner: null, ownerId: null, dueOn: null, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:31:00Z') },
+      { id: 1, incidentId: 1, text: t.followup, owner: t.owner, ownerId: `slack:${t.owner}`, dueOn: t.due, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:30:00Z'), doneAt: null, doneBy: null, doneById: null },
+      { id: 2, incidentId: 1, text: t.otherFollowup, owner: null, ownerId: null, dueOn: null, createdBy: t.opener, createdById: `slack:${t.opener}`, createdAt: at('2026-03-02T00:31:00Z'), doneAt: at('2026-03-02T01:00:00Z'), doneBy: t.finisher, doneById: `slack:${t.finisher}` },
     ],
   };
 }

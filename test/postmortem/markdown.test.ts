@@ -273,8 +273,8 @@ describe('the postmortem draft as JSON', () => {
       { id: 2, at: '2026-03-02T00:25:00.000Z', local: '2026-03-02 01:25', state: 'resolved', message: 'Checkout works again.', author: 'sam', deliveries: null },
     ]);
     expect(json.followups).toEqual([
-      { id: 'F-1', text: 'Add a canary for 502s', owner: 'sam', due: '2026-03-15', state: 'open' },
-      { id: 'F-2', text: 'Review *alert* thresholds', owner: null, due: null, state: 'open' },
+      { id: 'F-1', text: 'Add a canary for 502s', owner: 'sam', due: '2026-03-15', state: 'open', done: null, doneBy: null },
+      { id: 'F-2', text: 'Review *alert* thresholds', owner: null, due: null, state: 'open', done: null, doneBy: null },
     ]);
     expect(json.corrections).toEqual([
       { entryId: 4, action: 'edit', previousText: 'error rate fallin', newText: 'Error rate falling', changedBy: 'sam', at: '2026-03-01T23:20:00.000Z', local: '2026-03-02 00:20' },

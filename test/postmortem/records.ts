@@ -62,8 +62,8 @@ export function berlinRecord(): IncidentRecord {
       { id: 2, incidentId: 1, state: 'resolved', message: 'Checkout works again.', author: 'sam', authorId: 'slack:sam', postedAt: at('2026-03-02T00:25:00Z') },
     ],
     followups: [
-      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', ownerId: 'slack:sam', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z') },
-      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, ownerId: null, dueOn: null, createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:31:00Z') },
+      { id: 1, incidentId: 1, text: 'Add a canary for 502s', owner: 'sam', ownerId: 'slack:sam', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z'), doneAt: null, doneBy: null, doneById: null },
+      { id: 2, incidentId: 1, text: 'Review *alert* thresholds', owner: null, ownerId: null, dueOn: null, createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:31:00Z'), doneAt: null, doneBy: null, doneById: null },
     ],
   };
 }
