@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import { count, incidentState, startedLine } from '../src/chat/describe.ts';
-import { reply, strong } from '../src/chat/reply.ts';
+import { code, reply, strong, type LinePart } from '../src/chat/reply.ts';
 import { defineVerb } from '../src/chat/verb.ts';
 import { zoneOf } from '../src/core/incident-time.ts';
+import type { StatusDelivery } from '../src/core/record.ts';
 import { formatLocalDateTime } from '../src/core/zone.ts';
-import { deliverySummary } from '../src/status/describe-delivery.ts';
+import { deliveryOutcomes } from '../src/status/describe-delivery.ts';
 
 const RECENT_ENTRIES = 5;
+
+/** `statuspage ✓ · cachet ✗ dead (deliveries retry 7)`: the retry command as code, so it reads as one to type. */
+function deliveryParts(deliveries: readonly StatusDelivery[]): LinePart[] {
+  return deliveryOutcomes(deliveries).flatMap((o, i) => [i > 0 ? ' · ' : '', o.text, ...(o.retryCommand ? [' (', code(o.retryCommand), ')'] : [])]);
+}
 
 export default defineVerb({
   name: 'show',
   usage: 'show [INC-n]',
-  help: 'Summarise an incident: its state, roles, latest status and its latest timeline entries.',
+  help: 'Summarise an incident: its state, roles, latest status and its latest timeline entries, each status update with where it was delivered.',
   scope: 'incident',
   writes: false,
   args: z.object({}),
@@ -21,7 +27,8 @@ export default defineVerb({
     const { incident } = record;
     const zone = zoneOf(incident);
     const live = record.entries.filter((e) => !e.deletedAt);
-    const lines = [
+    const deliveries = record.deliveries ?? [];
+    const lines: LinePart[][] = [
       [strong(incidentState(incident, ctx.now)), ` ${incident.title}`],
       [`${startedLine(incident)} · ${count(live.length, 'timeline entry', 'timeline entries')} · ${count(record.followups.length, 'follow-up')}`],
     ];
@@ -29,11 +36,13 @@ export default defineVerb({
     const status = record.statusUpdates.at(-1);
     if (status) {
       lines.push([`Last public update (${status.state}, ${formatLocalDateTime(status.postedAt, zone)}): ${status.message}`]);
-      const deliveries = (await ctx.store.statusDeliveries.forIncident(incident.id)).filter((d) => d.updateId === status.id);
-      if (deliveries.length > 0) lines.push([`Status pages: ${deliverySummary(deliveries)}`]);
+      const sent = deliveries.filter((d) => d.statusUpdateId === status.id);
+      if (sent.length > 0) lines.push(['Status pages: ', ...deliveryParts(sent)]);
     }
     for (const e of live.slice(-RECENT_ENTRIES)) {
-      lines.push([strong(`#${e.id}`), ` ${formatLocalDateTime(e.occurredAt, zone)} ${e.kind} · ${e.author}: ${e.text}`]);
+      // A status entry carries what became of its update on each external status page.
+      const sent = e.kind === 'status' ? deliveries.filter((d) => d.statusEntryId === e.id) : [];
+      lines.push([strong(`#${e.id}`), ` ${formatLocalDateTime(e.occurredAt, zone)} ${e.kind} · ${e.author}: ${e.text}`, ...(sent.length > 0 ? [' → ', ...deliveryParts(sent)] : [])]);
     }
     return reply.ok(...lines);
   },

@@ -6,7 +6,11 @@ export type { PrecedingWarning } from './preceding-warnings.ts';
 
 /** What one status-page target did with one public update. */
 export interface StatusDelivery {
+  /** The number `deliveries retry <id>` takes. */
+  id: number;
   statusUpdateId: number;
+  /** The timeline entry that announced the update: `show` puts the results beside it. */
+  statusEntryId: number;
   target: string;
   state: 'pending' | 'delivered' | 'dead';
   attempts: number;
@@ -61,7 +65,9 @@ async function loadHead(store: Store, incidentId: number): Promise<IncidentRecor
     statusUpdates,
     followups,
     deliveries: deliveries.map((d) => ({
+      id: d.id,
       statusUpdateId: d.updateId,
+      statusEntryId: d.updateEntryId,
       target: d.target,
       state: d.state,
       attempts: d.attempts,

@@ -24,15 +24,20 @@ export function deliveryLines(deliveries: readonly StatusDelivery[]): string[] {
   return deliveries.length === 0 ? [ALL_DELIVERED] : deliveries.map((d) => `#${d.id} ${describeDelivery(d)}`);
 }
 
-/** Where one update went, target by target: `statuspage ✓ · cachet ✗ retrying`. */
-export function deliverySummary(deliveries: readonly StatusDelivery[]): string {
+/** What one delivery came to, as shown beside its update: `statuspage ✓`, `cachet ✗ retrying`, and for a dead one the command that tries it again. */
+export interface DeliveryOutcome {
+  text: string;
+  retryCommand: string | null;
+}
+
+/** Where one update went, target by target in name order: `statuspage ✓ · cachet ✗ retrying`. */
+export function deliveryOutcomes(deliveries: readonly Pick<StatusDelivery, 'id' | 'target' | 'state' | 'attempts' | 'lastError'>[]): DeliveryOutcome[] {
   return [...deliveries]
-    .sort((a, b) => a.target.localeCompare(b.target))
+    .sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))
     .map((d) => {
-      if (d.state === 'delivered') return `${d.target} ✓`;
-      if (d.state === 'dead') return `${d.target} ✗ dead (\`deliveries retry ${d.id}\`)`;
-      if (d.lastError === null) return `${d.target} … ${d.attempts === 0 ? 'waiting' : 'sending'}`;
-      return `${d.target} ✗ retrying`;
-    })
-    .join(' · ');
+      if (d.state === 'delivered') return { text: `${d.target} ✓`, retryCommand: null };
+      if (d.state === 'dead') return { text: `${d.target} ✗ dead`, retryCommand: `deliveries retry ${d.id}` };
+      if (d.lastError === null) return { text: `${d.target} … ${d.attempts === 0 ? 'waiting' : 'sending'}`, retryCommand: null };
+      return { text: `${d.target} ✗ retrying`, retryCommand: null };
+    });
 }

@@ -203,6 +203,8 @@ export interface StatusDelivery {
   stuckReportedAt: Date | null;
   /** The update's state: what went out. */
   updateState: StatusState;
+  /** The timeline entry that announced the update. */
+  updateEntryId: number;
 }
 
 /** A claimed delivery with everything its target needs to send it. */

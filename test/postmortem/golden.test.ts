@@ -50,11 +50,11 @@ function singleDay(): IncidentRecord {
     ],
     followups: [{ id: 4, incidentId: 12, text: 'Alert on indexer consumer lag', owner: 'li', ownerId: 'slack:li', dueOn: '2026-05-26', createdBy: 'priya', createdById: 'slack:priya', createdAt: at('2026-05-12T10:10:00Z'), doneAt: null, doneBy: null, doneById: null }],
     deliveries: [
-      { statusUpdateId: 1, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:31:00Z') },
-      { statusUpdateId: 1, target: 'statuspage', state: 'delivered', attempts: 2, lastError: null, deliveredAt: at('2026-05-12T09:32:00Z') },
-      { statusUpdateId: 2, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:44:00Z') },
-      { statusUpdateId: 2, target: 'statuspage', state: 'dead', attempts: 6, lastError: 'HTTP 503 from api.statuspage.io', deliveredAt: null },
-      { statusUpdateId: 3, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:58:00Z') },
+      { id: 1, statusUpdateId: 1, statusEntryId: 5, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:31:00Z') },
+      { id: 2, statusUpdateId: 1, statusEntryId: 5, target: 'statuspage', state: 'delivered', attempts: 2, lastError: null, deliveredAt: at('2026-05-12T09:32:00Z') },
+      { id: 3, statusUpdateId: 2, statusEntryId: 7, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:44:00Z') },
+      { id: 4, statusUpdateId: 2, statusEntryId: 7, target: 'statuspage', state: 'dead', attempts: 6, lastError: 'HTTP 503 from api.statuspage.io', deliveredAt: null },
+      { id: 5, statusUpdateId: 3, statusEntryId: 8, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-05-12T09:58:00Z') },
     ],
     warnings: [
       { name: 'W-7: IndexerConsumerLag', linkedBy: 'promote', sharedLabels: null, firstFiredAt: at('2026-05-11T22:40:00Z'), fireCount: 7, nagCount: 3, ackedBy: 'li', ackedAt: at('2026-05-12T09:24:00Z') },
@@ -157,7 +157,7 @@ function hostile(): IncidentRecord {
   r.revisions = [{ entryId: 12, action: 'edit', previousText: h(8), newText: h(2), changedBy: h(9), changedById: 'slack:e', changedAt: at('2026-03-01T23:20:00Z') }];
   r.roles = [{ role: 'comms', holder: h(3), holderId: 'slack:c', assignedBy: h(0), assignedById: 'slack:a', assignedAt: at('2026-03-01T22:45:00Z') }];
   r.statusUpdates = [update(1, 'identified', h(4), '2026-03-01T22:50:00Z', h(5))];
-  r.deliveries = [{ statusUpdateId: 1, target: h(6), state: 'dead', attempts: 3, lastError: h(7), deliveredAt: null }];
+  r.deliveries = [{ id: 1, statusUpdateId: 1, statusEntryId: 5, target: h(6), state: 'dead', attempts: 3, lastError: h(7), deliveredAt: null }];
   r.warnings = [{ name: h(2), linkedBy: 'labels', sharedLabels: { [h(3)]: h(4) }, firstFiredAt: at('2026-02-28T10:00:00Z'), fireCount: 12, nagCount: 5, ackedBy: h(1), ackedAt: at('2026-02-28T11:00:00Z') }];
   r.followups = [{ id: 1, incidentId: 1, text: h(0), owner: h(1), ownerId: 'slack:o', dueOn: '2026-03-15', createdBy: 'dana', createdById: 'slack:dana', createdAt: at('2026-03-02T00:30:00Z'), doneAt: at('2026-03-03T09:00:00Z'), doneBy: h(5), doneById: 'slack:f' }];
   return r;

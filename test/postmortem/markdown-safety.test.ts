@@ -121,8 +121,8 @@ function recordWith(zone: string, t: Texts): IncidentRecord {
     roles: [{ role: 'commander', holder: t.holder, holderId: `slack:${t.holder}`, assignedBy: t.opener, assignedById: `slack:${t.opener}`, assignedAt: at('2026-03-01T22:41:00Z') }],
     statusUpdates: [{ id: 1, incidentId: 1, state: 'investigating', message: t.status, author: t.statusAuthor, authorId: `slack:${t.statusAuthor}`, postedAt: at('2026-03-01T22:45:00Z') }],
     deliveries: [
-      { statusUpdateId: 1, target: t.target, state: 'dead', attempts: 5, lastError: t.deliveryError, deliveredAt: null },
-      { statusUpdateId: 1, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-03-01T22:45:01Z') },
+      { id: 1, statusUpdateId: 1, statusEntryId: 2, target: t.target, state: 'dead', attempts: 5, lastError: t.deliveryError, deliveredAt: null },
+      { id: 2, statusUpdateId: 1, statusEntryId: 2, target: 'static', state: 'delivered', attempts: 1, lastError: null, deliveredAt: at('2026-03-01T22:45:01Z') },
     ],
     warnings: [{ name: t.warning, linkedBy: 'labels', sharedLabels: { service: t.labelValue }, firstFiredAt: at('2026-02-27T10:00:00Z'), fireCount: 9, nagCount: 4, ackedBy: t.acker, ackedAt: at('2026-02-28T10:00:00Z') }],
     followups: [

@@ -4,7 +4,7 @@ import type { ClaimedStatusDelivery, DeliveryState, StatusDelivery, StatusDelive
 import { toIncident, type IncidentRow } from './incidents.ts';
 
 const DELIVERY_COLUMNS =
-  'd.id::int as id, d.update_id, d.incident_id, d.target, d.state, d.attempts, d.created_at, d.due_at, d.last_error, d.settled_at, d.stuck_reported_at, s.state as update_state';
+  'd.id::int as id, d.update_id, d.incident_id, d.target, d.state, d.attempts, d.created_at, d.due_at, d.last_error, d.settled_at, d.stuck_reported_at, s.state as update_state, s.entry_id as update_entry_id';
 
 interface DeliveryRow {
   id: number;
@@ -19,6 +19,7 @@ interface DeliveryRow {
   settled_at: Date | null;
   stuck_reported_at: Date | null;
   update_state: StatusState;
+  update_entry_id: number;
 }
 
 /** The incident's columns, renamed so they do not collide with the delivery's. */
@@ -52,6 +53,7 @@ function toDelivery(r: DeliveryRow): StatusDelivery {
     settledAt: r.settled_at,
     stuckReportedAt: r.stuck_reported_at,
     updateState: r.update_state,
+    updateEntryId: r.update_entry_id,
   };
 }
 
