@@ -2,10 +2,14 @@ import { once } from 'node:events';
 import { open, rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 
-/** Writes pieces to a stream as they come, waiting when it is full, so memory holds one piece at a time. */
-export async function writeChunks(chunks: AsyncIterable<string> | Iterable<string>, out: Writable): Promise<void> {
+/**
+ * Writes pieces to a stream as they come, waiting when it is full, so memory holds one piece at a
+ * time. `signal` ends the wait (an HTTP client that went away never drains): it then throws.
+ */
+export async function writeChunks(chunks: AsyncIterable<string> | Iterable<string>, out: Writable, signal?: AbortSignal): Promise<void> {
   for await (const chunk of chunks) {
-    if (!out.write(chunk)) await once(out, 'drain');
+    signal?.throwIfAborted();
+    if (!out.write(chunk)) await once(out, 'drain', signal ? { signal } : {});
   }
 }
 

@@ -139,6 +139,94 @@ describe.each(backends)('the HTTP server on $name', (backend) => {
     });
   });
 
+  describe('a large incident', () => {
+    // Pages of 7 entries: a few hundred entries make a draft of many pieces.
+    const paged = (page = 7) => ({ openRecord: (id: number) => openIncidentRecord(sqlStore(bot.firebell.db), id, page) });
+    const addEntries = async (count: number) => {
+      await bot.say('start Long night --sev 2 --at "2026-03-01 20:00" --tz Europe/Berlin');
+      await bot.firebell.db.query(
+        `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, author_id, kind, text, source_platform, source_event_id)
+         select 1, timestamptz '2026-03-01 19:00Z' + n * interval '1 second', now(), 'dana', 'test:dana', 'note', 'entry | number ' || n, 'test', 'bulk-' || n
+         from generate_series(1, $1::int) as n`,
+        [count],
+      );
+    };
+
+    test('its draft is sent as it is rendered, without a length up front, and reads the same as the draft made at once', async () => {
+      await addEntries(300);
+      const streaming = await serve(bot, { deps: paged() });
+      try {
+        const res = await fetch(`${streaming.base}${signed(1)}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(res.headers.get('transfer-encoding')).toBe('chunked');
+        expect(res.headers.get('content-length')).toBeNull();
+        const body = await res.text();
+        expect(body).toBe(renderPostmortem(await bot.record(1), bot.clock.now()));
+        expect(body).toContain('| 20:05 | note | entry \\| number 300 | dana |');
+        const json = (await (await fetch(`${streaming.base}${signed(1, 'json')}`)).json()) as { timeline: unknown[] };
+        expect(json.timeline).toHaveLength(301);
+      } finally {
+        await closeServer(streaming.server);
+      }
+    });
+
+    /** The real record, whose timeline fails after one page on the given pass (1: the facts above the timeline, 2: the timeline). */
+    const failingOnPass = (failing: number) => {
+      const seen = { passes: 0 };
+      const deps = {
+        async openRecord(id: number) {
+          const record = await openIncidentRecord(sqlStore(bot.firebell.db), id, 7);
+          if (!record) return null;
+          return {
+            head: record.head,
+            async *entryPages() {
+              const fails = ++seen.passes === failing;
+              let pages = 0;
+              for await (const page of record.entryPages()) {
+                if (fails && pages++ === 1) throw new Error('connection terminated unexpectedly');
+                yield page;
+              }
+            },
+          };
+        },
+      };
+      return { seen, deps };
+    };
+
+    test('a database that fails before the draft is on its way is a 503 (or the saved draft), not a 200 cut short', async () => {
+      await addEntries(50);
+      const { seen, deps } = failingOnPass(1);
+      const failing = await serve(bot, { deps });
+      try {
+        expect(await request(`${failing.base}${signed(1)}`)).toEqual({
+          status: 503,
+          type: 'text/plain; charset=utf-8',
+          body: 'the database is unreachable and no saved draft exists\n',
+        });
+        expect(seen.passes).toBe(1);
+      } finally {
+        await closeServer(failing.server);
+      }
+    });
+
+    test('a database that fails once the draft is on its way cuts the response off rather than end it as if whole', async () => {
+      await addEntries(50);
+      const { seen, deps } = failingOnPass(2);
+      const failing = await serve(bot, { deps });
+      try {
+        // Cut before or after the headers reach the client: either way it never reads a whole draft.
+        await expect(fetch(`${failing.base}${signed(1)}`).then((res) => res.text())).rejects.toThrow();
+        expect(seen.passes).toBe(2);
+        // The server is none the worse for it.
+        expect((await request(`${base}${signed(1)}`)).status).toBe(200);
+      } finally {
+        await closeServer(failing.server);
+      }
+    });
+  });
+
   test('an incident that does not exist is 404 with a plain sentence', async () => {
     expect(await request(`${base}${signed(99)}`)).toEqual({
       status: 404,

@@ -29,25 +29,38 @@ export function postmortemRoute(deps: PostmortemRouteDeps): HttpRoute {
       // Without its token an incident is indistinguishable from one that does not exist.
       const notFound = () => text(res, 404, `${incidentRef(incidentId)} does not exist`);
       if (!isPostmortemToken(deps.secret, incidentId, query.get('token'))) return notFound();
-      let record: IncidentRecordPages | null;
+      let chunks: AsyncGenerator<string>;
+      let first: IteratorResult<string>;
       try {
-        record = await deps.openRecord(incidentId);
+        const record = await deps.openRecord(incidentId);
+        if (!record) return notFound();
+        chunks = streamPostmortem(record, format, deps.now());
+        // The first piece comes after a whole pass over the timeline: a database that fails
+        // during it still gets the saved draft or a clear 503, not a cut-off 200.
+        first = await chunks.next();
       } catch (err) {
         deps.log.warn({ err }, 'postmortem from the database failed; trying the saved draft');
         const saved = format === 'md' ? await deps.readSavedPostmortem(incidentId) : null;
         if (saved !== null) return send(res, 200, 'text/markdown; charset=utf-8', saved);
         return text(res, 503, 'the database is unreachable and no saved draft exists');
       }
-      if (!record) return notFound();
       // Streamed a page of the timeline at a time: a request for a huge incident holds one page.
       res.writeHead(200, { 'content-type': postmortemMediaType(format), 'cache-control': 'no-store' });
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      res.once('close', onClose);
       try {
-        await writeChunks(streamPostmortem(record, format, deps.now()), res);
+        if (!first.done) await writeChunks([first.value], res, gone.signal);
+        await writeChunks(chunks, res, gone.signal);
         res.end();
       } catch (err) {
         // Too late for a status code: the draft is cut short, and the client sees the connection end.
-        deps.log.warn({ err, incident: incidentRef(incidentId) }, 'postmortem draft cut short');
+        // A client that went away is not worth a warning.
+        if (!gone.signal.aborted) deps.log.warn({ err, incident: incidentRef(incidentId) }, 'postmortem draft cut short');
+        await chunks.return(undefined);
         res.destroy();
+      } finally {
+        res.off('close', onClose);
       }
     },
   };
