@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { findIncident } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
-import { loadIncidentRecord } from '../core/record.ts';
+import { loadIncidentRecord, openIncidentRecord } from '../core/record.ts';
 import { DEFAULT_NAG_POLICY } from '../core/nag-policy.ts';
 import type { WarningSettings } from '../core/warnings.ts';
 import type { Zone } from '../core/zone.ts';
@@ -458,6 +458,7 @@ export class CommandExecutor {
       verbs: this.deps.verbs,
       postmortems: this.deps.postmortems,
       loadRecord: (id) => loadIncidentRecord(store, id),
+      openRecord: (id) => openIncidentRecord(store, id),
       warnings: this.deps.warnings ?? { policy: DEFAULT_NAG_POLICY, owners: new Map() },
       nagDue: (at) => this.deps.nagDue?.(at),
     };

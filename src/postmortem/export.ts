@@ -35,3 +35,19 @@ export function exportPostmortem(record: IncidentRecord, format: PostmortemForma
 export function streamPostmortem(pages: IncidentRecordPages, format: PostmortemFormat, generatedAt: Date): AsyncGenerator<string> {
   return streamDraft(pages, FORMATS[format].formatOf, generatedAt);
 }
+
+/**
+ * The draft as a file to attach to a chat reply, or null once it grows past `maxBytes`: it is
+ * rendered a page of the timeline at a time and never held whole beyond that size.
+ */
+export async function attachablePostmortem(pages: IncidentRecordPages, format: PostmortemFormat, generatedAt: Date, maxBytes: number): Promise<PostmortemFile | null> {
+  const parts: string[] = [];
+  let bytes = 0;
+  // Leaving the loop early closes the stream: no page past the limit is read.
+  for await (const chunk of streamPostmortem(pages, format, generatedAt)) {
+    bytes += Buffer.byteLength(chunk);
+    if (bytes > maxBytes) return null;
+    parts.push(chunk);
+  }
+  return { filename: postmortemFilename(pages.head.incident.id, format), mediaType: FORMATS[format].mediaType, content: parts.join('') };
+}

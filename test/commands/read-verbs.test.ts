@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { verbs } from '../../commands/index.ts';
+import { MAX_ATTACHED_DRAFT_BYTES } from '../../commands/postmortem.ts';
+import { plainLines } from '../../src/chat/reply.ts';
 import { backends } from '../support/databases.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { ShellSession } from '../support/shell-session.ts';
@@ -144,6 +146,26 @@ describe.each(backends)('show, list, help and postmortem on $name', (backend) =>
 
     test('an unknown format is refused', async () => {
       expect(await bot.say('postmortem --format pdf')).toBe('✗ bad format "pdf": use md or json');
+    });
+
+    test('a draft too large to attach is not attached: the reply says how to get it whole', async () => {
+      // 1,400 entries of 4,000 characters: over 5 MB of draft.
+      await bot.firebell.db.query(
+        `insert into timeline_entries (incident_id, occurred_at, recorded_at, author, author_id, kind, text, source_platform, source_event_id)
+         select 1, timestamptz '2026-03-01 23:00Z' + n * interval '100 milliseconds', now(), 'dana', 'test:dana', 'note', repeat('x', 3990) || ' ' || n, 'test', 'bulk-' || n
+         from generate_series(1, 1400) as n`,
+      );
+      const reply = await bot.sayReply('postmortem');
+      expect(reply.attachment).toBeUndefined();
+      expect(plainLines(reply)).toEqual([
+        'Postmortem draft for INC-1',
+        'It is over 5 MB, too large to attach here: run firebell export INC-1 --format md --out INC-1.md',
+      ]);
+      // Just under the limit it is attached whole.
+      await bot.firebell.db.query(`delete from timeline_entries where source_event_id like 'bulk-%' and substring(source_event_id from 6)::int > 1200`);
+      const attached = await bot.sayReply('postmortem');
+      expect(attached.attachment?.content).toContain(`| 23:02 | note | ${'x'.repeat(3990)} 1200 | dana |`);
+      expect(Buffer.byteLength(attached.attachment!.content)).toBeLessThanOrEqual(MAX_ATTACHED_DRAFT_BYTES);
     });
   });
 
