@@ -1,6 +1,5 @@
 -- An action item is done once someone says so (`followup done F-n`): who and when, so the
--- postmortem's action items show each one's state. Numbered 0011: 0010 is left to the nags work
--- landing beside this.
+-- postmortem's action items show each one's state.
 alter table followups add column done_at timestamptz;
 alter table followups add column done_by text;
 alter table followups add column done_by_id text;
