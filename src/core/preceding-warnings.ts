@@ -65,7 +65,7 @@ function firedWithin(w: Pick<Warning, 'firstSeenAt' | 'lastSeenAt'>, window: Pre
   return w.lastSeenAt >= window.from && (window.to === null || w.firstSeenAt <= window.to);
 }
 
-/** `name=value` → true for each specific label pair of these warnings. */
+/** The specific label pairs of these warnings, each as JSON `[name, value]` (a value may hold `=`). */
 function specificPairs(warnings: readonly Pick<Warning, 'labels'>[]): Set<string> {
   const pairs = new Set<string>();
   for (const w of warnings) {
