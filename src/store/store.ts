@@ -47,7 +47,7 @@ export interface IncidentRepository {
    */
   lock(id: number): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
-  /** In one query: the incident linked to this channel (if any), then every open incident. */
+  /** In one query: the incident linked to this channel; when there is none, every open incident. */
   candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
