@@ -98,14 +98,17 @@ async function syncTree(dir: string): Promise<void> {
 function fromPglite(pglite: PGlite, dataDir?: string): Db {
   const prepared = new PreparedStatements(pglite);
   const BEGIN = serialize.query('begin');
+  // The wire protocol does not check, as PGlite's query() does, that the database is still open.
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
+    pglite.runExclusive(() => (pglite.closed ? Promise.reject(new Error('PGlite is closed')) : fn()));
   return {
     backend: 'pglite',
-    query: <R>(sql: string, params: readonly unknown[] = []) => pglite.runExclusive(() => prepared.query<R>(sql, params, [], true)),
-    exec: (sql) => pglite.runExclusive(() => prepared.exec(sql, true)),
+    query: <R>(sql: string, params: readonly unknown[] = []) => exclusive(() => prepared.query<R>(sql, params, [], true)),
+    exec: (sql) => exclusive(() => prepared.exec(sql, true)),
     // PGlite is one session: the transaction holds its lock throughout, so no other query can slip
     // into the middle of ours. `begin` travels with the first statement: one call fewer.
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      pglite.runExclusive(async () => {
+      exclusive(async () => {
         let begun = false;
         const opening = (): Uint8Array[] => {
           if (begun) return [];
