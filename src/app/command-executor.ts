@@ -423,18 +423,15 @@ export class CommandExecutor {
       together = [];
       togetherKeys.clear();
       if (indexes.length === 0) return;
-      const results = await this.executeMany(
-        indexes.map((i) => jobs[i]!.command),
-        work,
-      );
+      const results = await this.executeMany(indexes.map((i) => jobs[i]!.command), work);
       indexes.forEach((i, k) => ran(i, results[k]!));
     };
     for (const [i, job] of jobs.entries()) {
       const key = eventKey(events[i]!);
       const verb = job.command.verb;
-      const joins = verb.runMany !== null && (together.length === 0 || jobs[together[0]!]!.command.verb === verb);
-      // A command must see what the ones before it did: run those first unless it joins them.
-      if (together.length > 0 && (!joins || togetherKeys.has(key))) await runTogether();
+      // A command must see what the ones before it did: run those first unless it can join them.
+      const first = together[0];
+      if (first !== undefined && (jobs[first]!.command.verb !== verb || togetherKeys.has(key))) await runTogether();
       const previous = seen.get(key);
       if (previous !== undefined) {
         const outcome = { reply: previous as Reply, duplicate: true };
@@ -443,7 +440,7 @@ export class CommandExecutor {
         outcomes[i] = outcome;
         continue;
       }
-      if (joins) {
+      if (verb.runMany !== null) {
         together.push(i);
         togetherKeys.add(key);
         continue;
