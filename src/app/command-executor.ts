@@ -395,34 +395,75 @@ export class CommandExecutor {
    * Inside one transaction: runs the commands and records their events as processed. With
    * `lookFirst`, events processed before are answered with their recorded reply and not run again;
    * without, a retried event is noticed when recording it and the whole batch is rolled back (the
-   * rare case pays for the common one: one query fewer per command). A command answered "queued"
-   * gets its real reply through the chat outbox, kept in the same transaction.
+   * rare case pays for the common one: one query fewer per command). Commands with an idempotency
+   * key (hooks, whose senders retry as a matter of course) always look first: one query for the
+   * batch. Consecutive commands of a verb that runs many at once (alerts) run together. A command
+   * answered "queued" gets its real reply through the chat outbox, kept in the same transaction.
    */
   private async executeAll(jobs: Job[], work: Work, lookFirst: boolean): Promise<Outcome[]> {
     const events = jobs.map((j) => eventOf(j.command.invocation));
-    const seen = lookFirst ? await work.store.events.repliesTo(events) : new Map<string, unknown>();
-    const outcomes: Outcome[] = [];
+    const look = lookFirst || jobs.some((j) => j.command.invocation.idempotencyKey !== undefined);
+    const seen = look ? await work.store.events.repliesTo(events) : new Map<string, unknown>();
+    const outcomes = new Array<Outcome>(jobs.length);
     const processed: ProcessedEvent[] = [];
-    for (const [i, job] of jobs.entries()) {
+    const ran = (i: number, outcome: Outcome) => {
+      const job = jobs[i]!;
       const event = events[i]!;
-      const previous = seen.get(eventKey(event));
+      if (outcome.reply.tone !== 'ok') throw new Rejected(outcome);
+      processed.push({ ...event, at: job.command.invocation.receivedAt, reply: outcome.reply });
+      seen.set(eventKey(event), outcome.reply);
+      outcomes[i] = outcome;
+      if (job.answered !== 'no') work.replyLate(lateReplyTo(job, outcome));
+    };
+    // Fresh commands of one verb that runs many at once, waiting to run together.
+    let together: number[] = [];
+    const togetherKeys = new Set<string>();
+    const runTogether = async () => {
+      const indexes = together;
+      together = [];
+      togetherKeys.clear();
+      if (indexes.length === 0) return;
+      const results = await this.executeMany(indexes.map((i) => jobs[i]!.command), work);
+      indexes.forEach((i, k) => ran(i, results[k]!));
+    };
+    for (const [i, job] of jobs.entries()) {
+      const key = eventKey(events[i]!);
+      const verb = job.command.verb;
+      // A command must see what the ones before it did: run those first unless it can join them.
+      const first = together[0];
+      if (first !== undefined && (jobs[first]!.command.verb !== verb || togetherKeys.has(key))) await runTogether();
+      const previous = seen.get(key);
       if (previous !== undefined) {
         const outcome = { reply: previous as Reply, duplicate: true };
         // Committed before the connection dropped, so the user saw "queued": tell them it was recorded.
         if (job.answered === 'queued') work.replyLate(lateReplyTo(job, outcome));
-        outcomes.push(outcome);
+        outcomes[i] = outcome;
         continue;
       }
-      const outcome = await this.execute(job.command, work);
-      if (outcome.reply.tone !== 'ok') throw new Rejected(outcome);
-      processed.push({ ...event, at: job.command.invocation.receivedAt, reply: outcome.reply });
-      seen.set(eventKey(event), outcome.reply);
-      outcomes.push(outcome);
-      if (job.answered !== 'no') work.replyLate(lateReplyTo(job, outcome));
+      if (verb.runMany !== null) {
+        together.push(i);
+        togetherKeys.add(key);
+        continue;
+      }
+      ran(i, await this.execute(job.command, work));
     }
+    await runTogether();
     const recorded = await work.store.events.record(processed);
     if (recorded < processed.length) throw new AlreadyProcessed();
     return outcomes;
+  }
+
+  /** Commands of one verb, run together when it can and there are several. */
+  private async executeMany(commands: Command[], work: Work): Promise<Outcome[]> {
+    const first = commands[0];
+    const runMany = first?.verb.runMany;
+    if (!first || !runMany || commands.length === 1) {
+      const outcomes: Outcome[] = [];
+      for (const command of commands) outcomes.push(await this.execute(command, work));
+      return outcomes;
+    }
+    const replies = await runMany(commands.map((c) => ({ args: c.bound.args, ctx: this.context(work, c.invocation) })));
+    return replies.map((r) => ({ reply: r, duplicate: false }));
   }
 
   /** A late reply for a command that was refused or failed: its own transaction, as nothing else commits. */

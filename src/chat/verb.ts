@@ -65,7 +65,16 @@ interface VerbBase<S extends z.ZodObject> {
 export type VerbSpec<S extends z.ZodObject> = VerbBase<S> &
   (
     | { scope: 'incident'; run(args: z.output<S>, ctx: IncidentVerbContext): Promise<Reply> }
-    | { scope: 'global'; run(args: z.output<S>, ctx: VerbContext): Promise<Reply> }
+    | {
+        scope: 'global';
+        run(args: z.output<S>, ctx: VerbContext): Promise<Reply>;
+        /**
+         * Runs several commands of this verb in one go, in their order, one reply each: for a verb
+         * that comes in bursts (a batch of alerts), a few statements instead of a few per command.
+         * The executor calls it with the commands that queued up together in one transaction.
+         */
+        runMany?(items: readonly { args: z.output<S>; ctx: VerbContext }[]): Promise<Reply[]>;
+      }
   );
 
 export interface BoundArguments {
@@ -87,6 +96,8 @@ export interface Verb {
   /** Null when the verb takes no payload. */
   bindPayload(payload: unknown): Result<BoundArguments> | null;
   run(args: unknown, ctx: VerbContext, incident: Incident | null): Promise<Reply>;
+  /** Several commands of a global verb at once, one reply each; null when the verb runs one at a time. */
+  runMany: ((items: readonly { args: unknown; ctx: VerbContext }[]) => Promise<Reply[]>) | null;
 }
 
 /** The verb of that name or alias, in any case; internal verbs only when asked for. */
@@ -117,6 +128,17 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
       if (!incident) throw new Error(`${spec.name} needs an incident and the router gave none`);
       return spec.run(parsed, { ...ctx, incident });
     },
+    runMany: spec.scope === 'global' && spec.runMany ? runManyOf(spec.runMany) : null,
+  };
+}
+
+function runManyOf<S extends z.ZodObject>(
+  runMany: (items: readonly { args: z.output<S>; ctx: VerbContext }[]) => Promise<Reply[]>,
+): (items: readonly { args: unknown; ctx: VerbContext }[]) => Promise<Reply[]> {
+  return async (items) => {
+    const replies = await runMany(items.map(({ args, ctx }) => ({ args: args as z.output<S>, ctx })));
+    if (replies.length !== items.length) throw new Error(`runMany answered ${replies.length} of ${items.length} commands`);
+    return replies;
   };
 }
 

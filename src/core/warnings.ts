@@ -83,6 +83,12 @@ function reportedAt(report: WarningReport, receivedAt: Date): Date {
   return report.at && report.at.getTime() < receivedAt.getTime() ? report.at : receivedAt;
 }
 
+/** A warning firing, as received at `now`. */
+export interface Firing {
+  report: WarningReport;
+  now: Date;
+}
+
 /**
  * A warning fired: made, fired again, or reopened after resolving (its nag schedule starts over).
  * Firing often enough without an ack flags it habitually ignored, and that nags at once.
@@ -92,30 +98,56 @@ export async function recordFiring(
   report: WarningReport,
   settings: WarningSettings,
 ): Promise<{ warning: Warning; change: FiringChange }> {
-  const at = reportedAt(report, ctx.now);
-  const { warning: taken, created } = await ctx.store.warnings.take({ fingerprint: report.fingerprint, summary: report.summary, at });
-  const change: FiringChange = created ? 'new' : taken.state === 'resolved' ? 'reopened' : 'again';
-  const w: Warning = {
-    ...taken,
-    summary: report.summary,
-    severity: report.severity ?? taken.severity,
-    owner: findOwner(report, settings.owners) ?? taken.owner,
-    labels: Object.keys(report.labels).length > 0 ? report.labels : taken.labels,
-    generatorUrl: report.generatorUrl ?? taken.generatorUrl,
-    lastSeenAt: new Date(Math.max(taken.lastSeenAt.getTime(), at.getTime())),
-    fireCount: taken.fireCount + 1,
-  };
-  if (change === 'reopened') {
-    Object.assign(w, { state: 'open', openedAt: at, episodeNagCount: 0, lastNagAt: null, resolvedAt: null });
+  const [fired] = await recordFirings(ctx.store, [{ report, now: ctx.now }], settings);
+  if (!fired) throw new Error(`firing of ${report.fingerprint} was not recorded`);
+  return fired;
+}
+
+/**
+ * recordFiring() for many warnings at once, in a few statements whatever their number: an
+ * Alertmanager batch. Each fingerprint may appear once (a second firing must see the first's).
+ */
+export async function recordFirings(
+  store: Store,
+  firings: readonly Firing[],
+  settings: WarningSettings,
+): Promise<{ warning: Warning; change: FiringChange }[]> {
+  if (new Set(firings.map((f) => f.report.fingerprint)).size !== firings.length) {
+    throw new Error('recordFirings: a fingerprint appears twice in one batch');
   }
-  const windowStart = new Date(ctx.now.getTime() - settings.policy.habitualWindowMs);
-  const firings = await ctx.store.warnings.addFiring(w.id, at, windowStart);
-  const wasHabitual = w.habitual;
-  w.habitual = wasHabitual || isHabitual(firings, w.ackedAt, settings.policy, ctx.now);
-  // Newly flagged: say so now, whatever the schedule says (a flapping warning never waits 15 min).
-  w.nextNagAt = w.habitual && !wasHabitual && !w.snoozedUntil ? ctx.now : nextNagAt(nagStateOf(w), settings.policy, ctx.now);
-  await ctx.store.warnings.save(w);
-  return { warning: w, change };
+  const ats = firings.map((f) => reportedAt(f.report, f.now));
+  const taken = await store.warnings.takeMany(firings.map((f, i) => ({ fingerprint: f.report.fingerprint, summary: f.report.summary, at: ats[i]! })));
+  const fired = firings.map(({ report }, i) => {
+    const { warning: before, created } = taken[i]!;
+    const at = ats[i]!;
+    const change: FiringChange = created ? 'new' : before.state === 'resolved' ? 'reopened' : 'again';
+    const w: Warning = {
+      ...before,
+      summary: report.summary,
+      severity: report.severity ?? before.severity,
+      owner: findOwner(report, settings.owners) ?? before.owner,
+      labels: Object.keys(report.labels).length > 0 ? report.labels : before.labels,
+      generatorUrl: report.generatorUrl ?? before.generatorUrl,
+      lastSeenAt: new Date(Math.max(before.lastSeenAt.getTime(), at.getTime())),
+      fireCount: before.fireCount + 1,
+    };
+    if (change === 'reopened') {
+      Object.assign(w, { state: 'open', openedAt: at, episodeNagCount: 0, lastNagAt: null, resolvedAt: null });
+    }
+    return { warning: w, change };
+  });
+  const windows = await store.warnings.addFirings(
+    fired.map(({ warning }, i) => ({ warningId: warning.id, at: ats[i]!, since: new Date(firings[i]!.now.getTime() - settings.policy.habitualWindowMs) })),
+  );
+  fired.forEach(({ warning: w }, i) => {
+    const now = firings[i]!.now;
+    const wasHabitual = w.habitual;
+    w.habitual = wasHabitual || isHabitual(windows[i]!, w.ackedAt, settings.policy, now);
+    // Newly flagged: say so now, whatever the schedule says (a flapping warning never waits 15 min).
+    w.nextNagAt = w.habitual && !wasHabitual && !w.snoozedUntil ? now : nextNagAt(nagStateOf(w), settings.policy, now);
+  });
+  await store.warnings.saveMany(fired.map((f) => f.warning));
+  return fired;
 }
 
 /**

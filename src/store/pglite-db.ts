@@ -1,20 +1,70 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { fsyncPath } from './fsync.ts';
 
-function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
-  return {
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const r = await q.query<R>(sql, params as unknown[] | undefined);
-      // PGlite counts only rows written; pg counts rows returned by a select too.
-      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
-    },
-    async exec(sql: string): Promise<void> {
-      await q.exec(sql);
-    },
-  };
+const { serialize } = protocol;
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Statements run through PGlite's wire protocol, each prepared once under a name (PGlite is one
+ * session for the life of the process): PGlite's own query() parses, plans and describes every
+ * statement every time, in five calls into WebAssembly; a prepared one is one call. Not locked:
+ * the caller holds PGlite's lock (runExclusive) around it.
+ */
+class PreparedStatements {
+  private readonly statements = new Map<string, { name: string; paramTypes: number[] }>();
+
+  constructor(private readonly pglite: PGlite) {}
+
+  /** One statement; `prefix` (a simple-protocol `begin`) is sent in the same call, ahead of it. */
+  async query<R>(sql: string, params: readonly unknown[], prefix: readonly Uint8Array[], syncToFs: boolean): Promise<QueryResult<R>> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // The prefix goes with the preparation, the first call.
+      statement = await this.prepare(sql, prefix);
+      prefix = [];
+    }
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const toText = this.pglite.serializers[statement.paramTypes[i] ?? 0];
+      return toText ? toText(v) : String(v);
+    });
+    const { messages } = await this.pglite.execProtocol(
+      concat([...prefix, serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      { syncToFs },
+    );
+    const r = pgliteParse.parseResults(messages, this.pglite.parsers).at(-1);
+    const rows = (r?.rows ?? []) as R[];
+    // PGlite counts only rows written; pg counts rows returned by a select too.
+    return { rows, rowCount: Math.max(r?.affectedRows ?? 0, rows.length) };
+  }
+
+  private async prepare(sql: string, prefix: readonly Uint8Array[]): Promise<{ name: string; paramTypes: number[] }> {
+    const name = `firebell_${this.statements.size + 1}`;
+    const { messages } = await this.pglite.execProtocol(
+      concat([...prefix, serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      { syncToFs: false },
+    );
+    const statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(messages) };
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  /** Statements without parameters, in the simple protocol (migrations). */
+  async exec(sql: string, syncToFs: boolean): Promise<void> {
+    await this.pglite.execProtocol(serialize.query(sql), { syncToFs });
+  }
 }
 
 export interface PgliteDbOptions {
@@ -46,14 +96,38 @@ async function syncTree(dir: string): Promise<void> {
 }
 
 function fromPglite(pglite: PGlite, dataDir?: string): Db {
-  const direct = wrap(pglite);
+  const prepared = new PreparedStatements(pglite);
+  const BEGIN = serialize.query('begin');
+  // The wire protocol does not check, as PGlite's query() does, that the database is still open.
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> =>
+    pglite.runExclusive(() => (pglite.closed ? Promise.reject(new Error('PGlite is closed')) : fn()));
   return {
     backend: 'pglite',
-    query: direct.query,
-    exec: direct.exec,
-    // PGlite is one session: its transaction() holds the instance's lock, so no other query can
-    // slip into the middle of ours.
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => pglite.transaction((tx) => fn(wrap(tx))),
+    query: <R>(sql: string, params: readonly unknown[] = []) => exclusive(() => prepared.query<R>(sql, params, [], true)),
+    exec: (sql) => exclusive(() => prepared.exec(sql, true)),
+    // PGlite is one session: the transaction holds its lock throughout, so no other query can slip
+    // into the middle of ours. `begin` travels with the first statement: one call fewer.
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      exclusive(async () => {
+        let begun = false;
+        const opening = (): Uint8Array[] => {
+          if (begun) return [];
+          begun = true;
+          return [BEGIN];
+        };
+        const tx: Queryable = {
+          query: <R>(sql: string, params: readonly unknown[] = []) => prepared.query<R>(sql, params, opening(), false),
+          exec: (sql) => prepared.exec(opening().length > 0 ? `begin; ${sql}` : sql, false),
+        };
+        try {
+          const value = await fn(tx);
+          if (begun) await assertCommitted(await pglite.execProtocol(serialize.query('commit'), { syncToFs: true }));
+          return value;
+        } catch (err) {
+          if (begun) await pglite.execProtocol(serialize.query('rollback'), { syncToFs: true, throwOnError: false });
+          throw err;
+        }
+      }),
     async makeDurable() {
       if (!dataDir) return;
       await pglite.exec('checkpoint');
@@ -63,4 +137,10 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
       await pglite.close();
     },
   };
+}
+
+/** A commit in a transaction that had failed comes back as ROLLBACK: that is an error, not a commit. */
+async function assertCommitted(result: { messages: readonly { name: string; text?: string }[] }): Promise<void> {
+  const done = result.messages.find((m) => m.name === 'commandComplete');
+  if (done?.text === 'ROLLBACK') throw new Error('the transaction was rolled back instead of committed');
 }

@@ -48,7 +48,7 @@ export interface IncidentRepository {
    */
   lock(id: number): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
-  /** In one query: the incident linked to this channel (if any), then every open incident. */
+  /** In one query: the incident linked to this channel; when there is none, every open incident. */
   candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
@@ -273,18 +273,27 @@ export type NagSent = Pick<Warning, 'id' | 'nagCount' | 'episodeNagCount' | 'las
 
 /** Warnings and their nag state (DESIGN §5). Reads that lead to a write lock the row until commit. */
 export interface WarningRepository {
-  /** The warning with this fingerprint, locked; made (empty, open, never fired) when there is none. */
-  take(w: NewWarning): Promise<{ warning: Warning; created: boolean }>;
+  /**
+   * The warnings with these (distinct) fingerprints, locked, in the order asked for; each made
+   * (empty, open, never fired) when there is none. A few statements however many there are: intake
+   * takes a batch of alerts at once.
+   */
+  takeMany(ws: readonly NewWarning[]): Promise<{ warning: Warning; created: boolean }[]>;
   /** The warning with this fingerprint, locked; null when there is none. */
   lockByFingerprint(fingerprint: string): Promise<Warning | null>;
   lock(id: number): Promise<Warning | null>;
   get(id: number): Promise<Warning | null>;
   /** Writes back everything that changes after it is made. */
   save(w: Warning): Promise<void>;
+  /** save() for many warnings in one statement. */
+  saveMany(ws: readonly Warning[]): Promise<void>;
   /** Writes back what sending nags changed, for many warnings in one statement (a scheduler tick). */
   recordNags(nags: readonly NagSent[]): Promise<void>;
-  /** Records a firing; returns every firing since `since`, this one included (one round trip: intake is hot). */
-  addFiring(warningId: number, at: Date, since: Date): Promise<Date[]>;
+  /**
+   * Records one firing of each (distinct) warning; returns, for each in the order given, every firing
+   * since its `since`, the new one included (one round trip for a whole batch: intake is hot).
+   */
+  addFirings(firings: readonly { warningId: number; at: Date; since: Date }[]): Promise<Date[][]>;
   /** Open warnings, habitually ignored ones first. */
   listOpen(): Promise<Warning[]>;
   /** What the daily digest lists: open warnings and habitually ignored ones, habitual first. */

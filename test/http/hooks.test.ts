@@ -69,6 +69,43 @@ describe.each(backends)('the warning hooks on $name', (backend) => {
     expect(await bot.say('warnings')).toContain('W-1 30m old · fired 1×');
   });
 
+  test('a group of 100 alerts, some seen before, records each once; the same group again records nothing new', async () => {
+    const fp = (i: number) => `f${String(i).padStart(3, '0')}`;
+    const firing = (from: number, to: number, startsAt: string) =>
+      Array.from({ length: to - from }, (_, k) => ({ fingerprint: fp(from + k), alertname: 'ReplicationLag', startsAt }));
+    const first = alertmanagerBody('firing', firing(0, 30, '2026-03-02T10:00:00Z'));
+    expect(await post(port, '/hooks/alertmanager', first)).toEqual({ status: 200, body: { status: 'recorded', alerts: 30 } });
+    bot.clock.set('2026-03-02T10:40:00Z');
+    // f000–f019: the same firings sent again; f020–f024: firing again; f025–f029: resolved; f030–f099: new.
+    const group = alertmanagerBody('firing', [
+      ...firing(0, 20, '2026-03-02T10:00:00Z'),
+      ...firing(20, 25, '2026-03-02T10:35:00Z'),
+      ...firing(25, 30, '2026-03-02T10:00:00Z'),
+      ...firing(30, 100, '2026-03-02T10:38:00Z'),
+    ]);
+    group.alerts = group.alerts.map((a, i) => (i >= 25 && i < 30 ? { ...a, status: 'resolved', endsAt: '2026-03-02T10:39:00Z' } : a));
+    const firedCounts = async () => {
+      const counts = new Map<string, string>();
+      for (const line of (await bot.say('warnings')).split('\n')) {
+        const m = /· fired (\d+)× .*ReplicationLag: (f\d+) is lagging$/.exec(line);
+        if (!m) throw new Error(`unexpected line: ${line}`);
+        counts.set(m[2]!, m[1]!);
+      }
+      return counts;
+    };
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 100; i++) if (i < 25 || i >= 30) expected.set(fp(i), i >= 20 && i < 25 ? '2' : '1');
+
+    expect(await post(port, '/hooks/alertmanager', group)).toEqual({ status: 200, body: { status: 'recorded', alerts: 100 } });
+    expect(await firedCounts()).toEqual(expected);
+    // Alertmanager retries a group it got no answer for: nothing is recorded twice.
+    expect(await post(port, '/hooks/alertmanager', group)).toEqual({ status: 200, body: { status: 'recorded', alerts: 100 } });
+    expect(await firedCounts()).toEqual(expected);
+    // No W-number was spent on a warning that existed already: the next one is W-101.
+    await post(port, '/hooks/warnings', { key: 'backup-nightly', summary: 'Nightly backup did not finish' });
+    expect(await bot.say('warnings')).toMatch(/^W-101 0s old · fired 1× .*Nightly backup did not finish$/m);
+  });
+
   test('a resolved alert closes its warning', async () => {
     await post(port, '/hooks/alertmanager', alertmanagerBody('firing', [{ fingerprint: 'a1b2c3', alertname: 'ReplicationLag', startsAt: '2026-03-02T10:00:00Z' }]));
     const resolved = alertmanagerBody('resolved', [

@@ -72,6 +72,19 @@ describe.each(backends)('the database on $name', (backend: TestBackend) => {
     expect(await labels()).toEqual(['after']);
   });
 
+  test('a transaction whose first statement cannot even be parsed rolls back, and the same statement fails the same way again', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const err = await rejection(db.transaction((tx) => tx.query('insert into db_test_rows valuez ($1, $2)', [1, 'never'])));
+      expect(err.code).toBe('42601');
+    }
+    // Not left inside the aborted transaction: the next one commits.
+    await db.transaction(async (tx) => {
+      await tx.query('insert into db_test_rows values ($1, $2)', [1, 'after']);
+      await tx.query('insert into db_test_rows values ($1, $2)', [2, 'after too']);
+    });
+    expect(await labels()).toEqual(['after', 'after too']);
+  });
+
   test('a transaction sees its own writes before it commits', async () => {
     const seen = await db.transaction(async (tx) => {
       await tx.query('insert into db_test_rows values ($1, $2)', [1, 'mine']);

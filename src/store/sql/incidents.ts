@@ -62,17 +62,18 @@ export function incidentRepository(q: Queryable, candidates: CandidateCache): In
     },
     candidatesFor(platform, channelId) {
       return candidates.get(platform, channelId, async () => {
+        // The open incidents only when the channel has none of its own: a linked channel (every
+        // command typed in an incident channel) reads one row by key, however many are open.
         const { rows } = await q.query<IncidentRow & { linked: boolean }>(
-          `select ${INCIDENT_COLUMNS}, l.channel_id is not null as linked
-           from incidents i left join channel_links l on l.incident_id = i.id and l.platform = $1 and l.channel_id = $2
-           where l.channel_id is not null or i.closed_at is null
-           order by linked desc, i.id`,
+          `with linked as (select l.incident_id from channel_links l where l.platform = $1 and l.channel_id = $2)
+           select ${INCIDENT_COLUMNS}, true as linked from incidents i join linked on linked.incident_id = i.id
+           union all
+           select ${INCIDENT_COLUMNS}, false as linked from incidents i where i.closed_at is null and not exists (select from linked)
+           order by linked desc, id`,
           [platform, channelId],
         );
-        return {
-          linked: rows[0]?.linked ? toIncident(rows[0]) : null,
-          open: rows.filter((r) => r.closed_at === null).map(toIncident),
-        };
+        const linked = rows[0]?.linked ? toIncident(rows[0]) : null;
+        return { linked, open: linked ? [] : rows.map(toIncident) };
       });
     },
     async setSeverity(id, severity) {

@@ -69,59 +69,91 @@ export function warningRepository(q: Queryable): WarningRepository {
     const { rows } = await q.query<WarningRow>(`select ${WARNING_COLUMNS} from warnings w where ${where}${lock ? ' for update' : ''}`, params);
     return rows[0] ? toWarning(rows[0]) : null;
   }
+  async function saveMany(ws: readonly Warning[]): Promise<void> {
+    if (ws.length === 0) return;
+    const { rowCount } = await q.query(
+      `update warnings w set summary = n.summary, severity = n.severity, owner_name = n.owner_name, owner_id = n.owner_id,
+         labels = n.labels::jsonb, generator_url = n.generator_url, state = n.state, last_seen_at = n.last_seen_at,
+         fire_count = n.fire_count, nag_count = n.nag_count, opened_at = n.opened_at, episode_nag_count = n.episode_nag_count,
+         last_nag_at = n.last_nag_at, acked_at = n.acked_at, acked_by = n.acked_by, acked_by_id = n.acked_by_id,
+         ack_note = n.ack_note, snoozed_until = n.snoozed_until, habitual = n.habitual, next_nag_at = n.next_nag_at,
+         resolved_at = n.resolved_at, incident_id = n.incident_id
+       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::timestamptz[], $10::int[], $11::int[], $12::timestamptz[], $13::int[], $14::timestamptz[], $15::timestamptz[],
+         $16::text[], $17::text[], $18::text[], $19::timestamptz[], $20::boolean[], $21::timestamptz[], $22::timestamptz[], $23::int[])
+         as n(id, summary, severity, owner_name, owner_id, labels, generator_url, state, last_seen_at, fire_count, nag_count,
+           opened_at, episode_nag_count, last_nag_at, acked_at, acked_by, acked_by_id, ack_note, snoozed_until, habitual,
+           next_nag_at, resolved_at, incident_id)
+       where w.id = n.id`,
+      [
+        ws.map((w) => w.id),
+        ws.map((w) => w.summary),
+        ws.map((w) => w.severity),
+        ws.map((w) => w.owner?.name ?? null),
+        ws.map((w) => w.owner?.id ?? null),
+        ws.map((w) => JSON.stringify(w.labels)),
+        ws.map((w) => w.generatorUrl),
+        ws.map((w) => w.state),
+        ws.map((w) => w.lastSeenAt),
+        ws.map((w) => w.fireCount),
+        ws.map((w) => w.nagCount),
+        ws.map((w) => w.openedAt),
+        ws.map((w) => w.episodeNagCount),
+        ws.map((w) => w.lastNagAt),
+        ws.map((w) => w.ackedAt),
+        ws.map((w) => w.ackedBy),
+        ws.map((w) => w.ackedById),
+        ws.map((w) => w.ackNote),
+        ws.map((w) => w.snoozedUntil),
+        ws.map((w) => w.habitual),
+        ws.map((w) => w.nextNagAt),
+        ws.map((w) => w.resolvedAt),
+        ws.map((w) => w.incidentId),
+      ],
+    );
+    if (rowCount !== ws.length) throw new Error(`save warnings ${ws.map((w) => w.id).join(', ')}: ${ws.length - rowCount} no such row`);
+  }
   return {
-    async take(w) {
-      const found = await one('w.fingerprint = $1', [w.fingerprint], true);
-      if (found) return { warning: found, created: false };
-      // Insert-or-nothing, so two transactions taking one new fingerprint cannot both make it.
-      const { rows } = await q.query<WarningRow>(
-        `insert into warnings as w (fingerprint, summary, first_seen_at, last_seen_at, opened_at)
-         values ($1, $2, $3, $3, $3) on conflict (fingerprint) do nothing returning ${WARNING_COLUMNS}`,
-        [w.fingerprint, w.summary, w.at],
-      );
-      if (rows[0]) return { warning: toWarning(rows[0]), created: true };
-      const existing = await one('w.fingerprint = $1', [w.fingerprint], true);
-      if (!existing) throw new Error(`warning ${w.fingerprint} vanished while being taken`);
-      return { warning: existing, created: false };
+    async takeMany(ws) {
+      if (ws.length === 0) return [];
+      const fingerprints = ws.map((w) => w.fingerprint);
+      // Locked in fingerprint order, so two instances taking overlapping batches cannot deadlock.
+      const lockExisting = async (wanted: readonly string[]) => {
+        const { rows } = await q.query<WarningRow>(
+          `select ${WARNING_COLUMNS} from warnings w where w.fingerprint = any($1::text[]) order by w.fingerprint for update`,
+          [wanted],
+        );
+        return rows;
+      };
+      const found = new Map<string, { warning: Warning; created: boolean }>();
+      for (const r of await lockExisting(fingerprints)) found.set(r.fingerprint, { warning: toWarning(r), created: false });
+      const missing = ws.filter((w) => !found.has(w.fingerprint));
+      if (missing.length > 0) {
+        // Looked up first, inserted only when missing: an insert that loses to an existing row would
+        // still spend an id, and W-n numbers are what people type. Insert-or-nothing, so two
+        // transactions taking one new fingerprint cannot both make it.
+        const { rows } = await q.query<WarningRow>(
+          `insert into warnings as w (fingerprint, summary, first_seen_at, last_seen_at, opened_at)
+           select n.fingerprint, n.summary, n.at, n.at, n.at
+           from unnest($1::text[], $2::text[], $3::timestamptz[]) as n(fingerprint, summary, at) order by n.fingerprint
+           on conflict (fingerprint) do nothing returning ${WARNING_COLUMNS}`,
+          [missing.map((w) => w.fingerprint), missing.map((w) => w.summary), missing.map((w) => w.at)],
+        );
+        for (const r of rows) found.set(r.fingerprint, { warning: toWarning(r), created: true });
+        const raced = missing.filter((w) => !found.has(w.fingerprint)).map((w) => w.fingerprint);
+        if (raced.length > 0) for (const r of await lockExisting(raced)) found.set(r.fingerprint, { warning: toWarning(r), created: false });
+      }
+      return ws.map((w) => {
+        const taken = found.get(w.fingerprint);
+        if (!taken) throw new Error(`warning ${w.fingerprint} vanished while being taken`);
+        return taken;
+      });
     },
     lockByFingerprint: (fingerprint) => one('w.fingerprint = $1', [fingerprint], true),
     lock: (id) => one('w.id = $1', [id], true),
     get: (id) => one('w.id = $1', [id], false),
-    async save(w) {
-      const { rowCount } = await q.query(
-        `update warnings set summary = $2, severity = $3, owner_name = $4, owner_id = $5, labels = $6::text::jsonb, generator_url = $7,
-           state = $8, last_seen_at = $9, fire_count = $10, nag_count = $11, opened_at = $12, episode_nag_count = $13,
-           last_nag_at = $14, acked_at = $15, acked_by = $16, acked_by_id = $17, ack_note = $18, snoozed_until = $19,
-           habitual = $20, next_nag_at = $21, resolved_at = $22, incident_id = $23
-         where id = $1`,
-        [
-          w.id,
-          w.summary,
-          w.severity,
-          w.owner?.name ?? null,
-          w.owner?.id ?? null,
-          JSON.stringify(w.labels),
-          w.generatorUrl,
-          w.state,
-          w.lastSeenAt,
-          w.fireCount,
-          w.nagCount,
-          w.openedAt,
-          w.episodeNagCount,
-          w.lastNagAt,
-          w.ackedAt,
-          w.ackedBy,
-          w.ackedById,
-          w.ackNote,
-          w.snoozedUntil,
-          w.habitual,
-          w.nextNagAt,
-          w.resolvedAt,
-          w.incidentId,
-        ],
-      );
-      if (rowCount !== 1) throw new Error(`save warning ${w.id}: no such row`);
-    },
+    save: (w) => saveMany([w]),
+    saveMany,
     async recordNags(nags) {
       if (nags.length === 0) return;
       await q.query(
@@ -133,16 +165,24 @@ export function warningRepository(q: Queryable): WarningRepository {
         [nags.map((n) => n.id), nags.map((n) => n.nagCount), nags.map((n) => n.episodeNagCount), nags.map((n) => n.lastNagAt), nags.map((n) => n.nextNagAt)],
       );
     },
-    async addFiring(warningId, at, since) {
-      // The outer select cannot see the row its own CTE inserts, so the new firing is added to it.
-      const { rows } = await q.query<{ fired_at: Date }>(
-        `with added as (insert into warning_firings (warning_id, fired_at) values ($1, $2) returning fired_at)
-         select fired_at from warning_firings where warning_id = $1 and fired_at >= $3
-         union all select fired_at from added where fired_at >= $3
+    async addFirings(firings) {
+      if (firings.length === 0) return [];
+      // The outer select cannot see the rows its own CTE inserts, so the new firings are added to it.
+      const { rows } = await q.query<{ warning_id: number; fired_at: Date }>(
+        `with n as (select * from unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) as n(warning_id, fired_at, since)),
+         added as (insert into warning_firings (warning_id, fired_at) select warning_id, fired_at from n returning warning_id, fired_at)
+         select f.warning_id, f.fired_at from warning_firings f join n using (warning_id) where f.fired_at >= n.since
+         union all select a.warning_id, a.fired_at from added a join n using (warning_id) where a.fired_at >= n.since
          order by fired_at`,
-        [warningId, at, since],
+        [firings.map((f) => f.warningId), firings.map((f) => f.at), firings.map((f) => f.since)],
       );
-      return rows.map((r) => r.fired_at);
+      const byWarning = new Map<number, Date[]>();
+      for (const r of rows) {
+        const list = byWarning.get(r.warning_id);
+        if (list) list.push(r.fired_at);
+        else byWarning.set(r.warning_id, [r.fired_at]);
+      }
+      return firings.map((f) => byWarning.get(f.warningId) ?? []);
     },
     async listOpen() {
       const { rows } = await q.query<WarningRow>(`select ${WARNING_COLUMNS} from warnings w where w.state = 'open' order by w.habitual desc, w.id`);
