@@ -53,45 +53,52 @@ function scheduler(db: Db, clock: ManualClock, opts: Partial<NagSchedulerDeps> &
   });
 }
 
-describe.skipIf(!postgres)('nag claims on real Postgres', () => {
-  let target: TestDatabase;
-  let one: Db;
-  let two: Db;
-  const clock = new ManualClock('2026-03-02T12:00:00Z');
-
+/**
+ * Two instances' connections to one fresh Postgres database, emptied and seeded before each test:
+ * `one` and `two` are set once the suite has started.
+ */
+function twoInstances(seed: (db: Db, now: Date) => Promise<void>) {
+  const instances = { one: null as unknown as Db, two: null as unknown as Db, clock: new ManualClock('2026-03-02T12:00:00Z') };
+  let target: TestDatabase | undefined;
   beforeAll(async () => {
     target = await postgres!.create();
-    one = await openDatabase(target.settings, silentLog);
-    two = await openDatabase(target.settings, silentLog);
+    instances.one = await openDatabase(target.settings, silentLog);
+    instances.two = await openDatabase(target.settings, silentLog);
   });
   afterAll(async () => {
-    await one?.close();
-    await two?.close();
+    await instances.one?.close();
+    await instances.two?.close();
     await target?.drop();
   });
   beforeEach(async () => {
-    await emptyTables(one);
-    await seedDueWarnings(one, clock.now(), DUE);
+    await emptyTables(instances.one);
+    await seed(instances.one, instances.clock.now());
   });
+  return instances;
+}
+
+describe.skipIf(!postgres)('nag claims on real Postgres', () => {
+  const db = twoInstances((one, now) => seedDueWarnings(one, now, DUE));
+  const { clock } = db;
 
   test('two instances on one database send 1,000 due nags, each exactly once', async () => {
-    const [a, b] = await Promise.all([scheduler(one, clock).tick(), scheduler(two, clock).tick()]);
+    const [a, b] = await Promise.all([scheduler(db.one, clock).tick(), scheduler(db.two, clock).tick()]);
     expect(a.warningNags + b.warningNags).toBe(DUE);
     // Both took part: the claims interleaved rather than one instance doing it all.
     expect(Math.min(a.warningNags, b.warningNags)).toBeGreaterThan(0);
-    const nags = await keptNags(one);
+    const nags = await keptNags(db.one);
     expect(nags).toHaveLength(DUE);
     expect(new Set(nags).size).toBe(DUE);
-    const { rows } = await one.query<{ n: number }>('select count(*)::int as n from warnings where nag_count = 1 and next_nag_at > $1', [clock.now()]);
+    const { rows } = await db.one.query<{ n: number }>('select count(*)::int as n from warnings where nag_count = 1 and next_nag_at > $1', [clock.now()]);
     expect(rows[0]!.n).toBe(DUE);
     // Nothing is due any more: another look at the same moment sends nothing.
-    expect((await scheduler(two, clock).tick()).warningNags).toBe(0);
+    expect((await scheduler(db.two, clock).tick()).warningNags).toBe(0);
   });
 
   test('a scheduler stopped part-way, and an instance that dies mid-claim, lose and repeat nothing', async () => {
     let first: NagScheduler | null = null;
     let commits = 0;
-    first = scheduler(one, clock, {
+    first = scheduler(db.one, clock, {
       kept: () => {
         // Stopped after its fourth batch has committed.
         if (++commits === 4) void first!.stop();
@@ -102,16 +109,16 @@ describe.skipIf(!postgres)('nag claims on real Postgres', () => {
 
     // Another instance claims 50 and dies before committing: its claims go back.
     await expect(
-      two.transaction(async (tx) => {
+      db.two.transaction(async (tx) => {
         const claimed = await sendDueNags({ store: sqlStore(tx), notify: () => undefined }, DEFAULT_NAG_POLICY, clock.now(), 50);
         expect(claimed).toBe(50);
         throw new Error('killed');
       }),
     ).rejects.toThrow('killed');
 
-    const restarted = await scheduler(two, clock).tick();
+    const restarted = await scheduler(db.two, clock).tick();
     expect(restarted.warningNags).toBe(DUE - 100);
-    const nags = await keptNags(one);
+    const nags = await keptNags(db.one);
     expect(nags).toHaveLength(DUE);
     expect(new Set(nags).size).toBe(DUE);
   });
@@ -148,40 +155,23 @@ async function keptStuckNags(db: Db): Promise<number[]> {
 }
 
 describe.skipIf(!postgres)('stuck status delivery claims on real Postgres', () => {
-  let target: TestDatabase;
-  let one: Db;
-  let two: Db;
-  const clock = new ManualClock('2026-03-02T12:00:00Z');
-
-  beforeAll(async () => {
-    target = await postgres!.create();
-    one = await openDatabase(target.settings, silentLog);
-    two = await openDatabase(target.settings, silentLog);
-  });
-  afterAll(async () => {
-    await one?.close();
-    await two?.close();
-    await target?.drop();
-  });
-  beforeEach(async () => {
-    await emptyTables(one);
-    await seedStuckDeliveries(one, clock.now(), DUE);
-  });
+  const db = twoInstances((one, now) => seedStuckDeliveries(one, now, DUE));
+  const { clock } = db;
 
   test('two instances on one database report 1,000 stuck deliveries, each exactly once, and a restart reports none again', async () => {
-    const [a, b] = await Promise.all([scheduler(one, clock).tick(), scheduler(two, clock).tick()]);
+    const [a, b] = await Promise.all([scheduler(db.one, clock).tick(), scheduler(db.two, clock).tick()]);
     expect(a.deliveryNags + b.deliveryNags).toBe(DUE);
     expect(Math.min(a.deliveryNags, b.deliveryNags)).toBeGreaterThan(0);
-    const nags = await keptStuckNags(one);
+    const nags = await keptStuckNags(db.one);
     expect(nags).toHaveLength(DUE);
     expect(new Set(nags).size).toBe(DUE);
-    const { rows } = await one.query<{ n: number }>('select count(*)::int as n from status_deliveries where stuck_reported_at = $1', [clock.now()]);
+    const { rows } = await db.one.query<{ n: number }>('select count(*)::int as n from status_deliveries where stuck_reported_at = $1', [clock.now()]);
     expect(rows[0]!.n).toBe(DUE);
 
     // A new instance later on (a restart): the episodes were told, nothing is said twice.
     clock.advance('1h');
-    expect((await scheduler(two, clock).tick()).deliveryNags).toBe(0);
-    expect(await keptStuckNags(one)).toHaveLength(DUE);
+    expect((await scheduler(db.two, clock).tick()).deliveryNags).toBe(0);
+    expect(await keptStuckNags(db.one)).toHaveLength(DUE);
   });
 
   test('an instance that dies holding claims loses nothing: the others skip them meanwhile, and report them after', async () => {
@@ -189,19 +179,19 @@ describe.skipIf(!postgres)('stuck status delivery claims on real Postgres', () =
     const held = new Promise<void>((resolve) => (release = resolve));
     let claimed!: () => void;
     const holding = new Promise<void>((resolve) => (claimed = resolve));
-    const dying = two.transaction(async (tx) => {
+    const dying = db.two.transaction(async (tx) => {
       expect(await sqlStore(tx).statusDeliveries.claimStuck(clock.now(), 50)).toHaveLength(50);
       claimed();
       await held;
       throw new Error('killed');
     });
     await holding;
-    expect((await scheduler(one, clock).tick()).deliveryNags).toBe(DUE - 50);
+    expect((await scheduler(db.one, clock).tick()).deliveryNags).toBe(DUE - 50);
     release();
     await expect(dying).rejects.toThrow('killed');
 
-    expect((await scheduler(one, clock).tick()).deliveryNags).toBe(50);
-    const nags = await keptStuckNags(one);
+    expect((await scheduler(db.one, clock).tick()).deliveryNags).toBe(50);
+    const nags = await keptStuckNags(db.one);
     expect(nags).toHaveLength(DUE);
     expect(new Set(nags).size).toBe(DUE);
   });
