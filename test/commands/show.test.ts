@@ -24,7 +24,7 @@ describe.each(backends)('show: status updates with their delivery results on $na
       now: '2026-03-01T10:00:00Z',
       env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
       adapters: () => [chat],
-      statusDelivery: { random: () => 0, timeoutMs: 2_000 },
+      statusDelivery: { random: () => 0 },
       // A second target under another name: one fails while the other delivers.
       statusTargets: (clock) => [{ ...webhookTarget({ url: relay.hookUrl, secret: SECRET }, clock), name: 'relay' }],
     });

@@ -20,7 +20,7 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     bot = await startTestBot(backend, {
       env: { HTTP_PORT: String(await freePort()), METRICS_TOKEN: TOKEN, STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
       adapters: () => [chat],
-      statusDelivery: { random: () => 0, timeoutMs: 2_000 },
+      statusDelivery: { random: () => 0 },
     });
   });
   afterAll(async () => {
