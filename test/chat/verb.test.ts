@@ -282,6 +282,8 @@ describe('defineVerb', () => {
       bind: undefined,
       bindPayload: undefined,
       run: undefined,
+      // One command at a time: only verbs that record many at once (alert) carry their own.
+      runMany: null,
     });
     expect(sev.aliases).toEqual([]);
   });
