@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
@@ -6,17 +5,11 @@ import { startFirebell, type Firebell } from '../src/main.ts';
 import type { FakeSlack, FakeUser } from '../test/support/fake-slack/index.ts';
 import { postToBolt, SlackSigner } from '../test/support/slack-signing.ts';
 import type { PathResult } from './command-path.ts';
+import { freePort } from './processes.ts';
 import { percentile } from './stats.ts';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789ab';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface SlackBench {
   bot: Firebell;

@@ -3,14 +3,13 @@
  * Alertmanager's batches, beside plain single-row INSERTs; a scheduler tick over many open
  * warnings, in a process of its own (bench/nag-tick.ts) so its memory is the scheduler's.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { startFirebell } from '../src/main.ts';
-import { tempDir } from './processes.ts';
+import { freePort, tempDir } from './processes.ts';
 
 const TOKEN = 'bench-webhook-token-0123456789';
 
@@ -37,13 +36,6 @@ function alertmanagerBatch(from: number, size: number, startsAt: string) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Posts `alerts` new alerts in batches of `batch`, `concurrency` requests at a time; alerts per second. */
 export async function measureAlertIntake(url: string, alerts: number, batch: number, concurrency = 4): Promise<number> {

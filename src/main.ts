@@ -178,11 +178,9 @@ export async function startFirebell(config: Config, io: FirebellIo): Promise<Fir
       recorded: async () => {
         const store = sqlStore(db);
         const updates = await store.statusUpdates.postedSince(new Date(clock.now().getTime() - SITE_SEED_DAYS * 86_400_000));
-        const incidents = await Promise.all([...new Set(updates.map((u) => u.incidentId))].map((id) => store.incidents.get(id)));
-        return seedSnapshot(
-          incidents.filter((i) => i !== null),
-          updates,
-        );
+        // Read every 15 s (resync): the incidents in one query, not one each.
+        const incidents = await store.incidents.getMany([...new Set(updates.map((u) => u.incidentId))]);
+        return seedSnapshot(incidents, updates);
       },
     });
     // Before any command runs: an update recorded from now on gets one delivery per enabled target.

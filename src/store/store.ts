@@ -41,6 +41,8 @@ export interface NewIncident {
 export interface IncidentRepository {
   insert(incident: NewIncident): Promise<Incident>;
   get(id: number): Promise<Incident | null>;
+  /** Those of these ids that exist, in id order. */
+  getMany(ids: readonly number[]): Promise<Incident[]>;
   /**
    * The incident as committed now, held until the transaction ends: changes that read the
    * incident's state and write it back (`sev` says "from SEV3") take this first, so two channels

@@ -38,15 +38,11 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     bot.clock.set('2026-03-01T10:00:00Z');
   });
 
-  const deliver = async () => {
-    await bot.firebell.executor.idle();
-    await bot.firebell.statusDeliveries.drain();
-  };
   /** Time passes in 30 s steps; the delivery worker retries what falls due at each. */
   const runFor = async (seconds: number) => {
     for (let left = seconds; left > 0; left -= 30) {
       await bot.advance(`${Math.min(30, left)}s`);
-      await deliver();
+      await bot.deliverStatus();
     }
   };
   const told = (kind: Notice['kind']) => chat.told.map((t) => t.notice).filter((n) => n.kind === kind);
@@ -58,7 +54,7 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     // Later than the scheduler's longest sleep from the start would bring it round by chance.
     await bot.advance('70s');
     await bot.say('status investigating Payments fail for some cards');
-    await deliver();
+    await bot.deliverStatus();
     await runFor(4 * 60 + 30);
     await bot.advance('29s');
     expect(told('status_delivery_stuck')).toEqual([]);
@@ -84,13 +80,13 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     hook.down();
     await bot.say('start Checkout down');
     await bot.say('status investigating Payments fail');
-    await deliver();
+    await bot.deliverStatus();
     await runFor(10 * 60);
     expect(told('status_delivery_stuck')).toHaveLength(1);
     expect(told('status_delivery_dead')).toHaveLength(1);
 
     expect(await bot.say('deliveries retry 1')).toMatch(/will be tried again now$/);
-    await deliver();
+    await bot.deliverStatus();
     await runFor(4 * 60 + 30);
     expect(told('status_delivery_stuck')).toHaveLength(1);
     await runFor(30);
@@ -108,7 +104,7 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
     await bot.say('start Checkout down');
     await bot.say('status investigating Payments fail');
     await bot.say('resolve');
-    await deliver();
+    await bot.deliverStatus();
     await runFor(15 * 60);
     expect(hook.received.map((r) => r.body)).toEqual(['Payments fail', 'This incident has been resolved.']);
     expect(told('status_delivery_stuck')).toEqual([]);

@@ -44,21 +44,17 @@ describe.each(backends)('show: status updates with their delivery results on $na
     bot.clock.set('2026-03-01T10:00:00Z');
   });
 
-  const deliver = async () => {
-    await bot.firebell.executor.idle();
-    await bot.firebell.statusDeliveries.drain();
-  };
   const entryLines = async () => (await bot.say('show')).split('\n').filter((l) => l.startsWith('#'));
 
   test('each status update on the timeline says where it went: delivered, retrying while a target is down, or waiting behind it', async () => {
     hook.down();
     await bot.say('start Checkout down --sev 2');
     await bot.say('status investigating Payments fail for some cards');
-    await deliver();
+    await bot.deliverStatus();
     bot.clock.advance('10m');
     await bot.say('log Card processor answers 502');
     await bot.say('status identified The card processor is failing; we are switching');
-    await deliver();
+    await bot.deliverStatus();
     expect(await entryLines()).toEqual([
       '#1 2026-03-01 10:00 opened · dana: Incident opened: Checkout down (SEV2)',
       '#2 2026-03-01 10:00 status · dana: Status investigating: Payments fail for some cards → relay ✓ · webhook ✗ retrying',
@@ -71,9 +67,9 @@ describe.each(backends)('show: status updates with their delivery results on $na
 
     hook.up();
     bot.clock.advance('1h');
-    await deliver();
+    await bot.deliverStatus();
     bot.clock.advance('1h');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received.map((r) => r.body)).toEqual(['Payments fail for some cards', 'The card processor is failing; we are switching']);
     expect((await entryLines()).filter((l) => l.includes(' status · '))).toEqual([
       '#2 2026-03-01 10:00 status · dana: Status investigating: Payments fail for some cards → relay ✓ · webhook ✓',
@@ -86,7 +82,7 @@ describe.each(backends)('show: status updates with their delivery results on $na
     await bot.say('start Checkout down');
     await bot.say('status investigating <!channel> poison *pill* <https://evil.example|click>');
     for (let i = 0; i < 12; i++) {
-      await deliver();
+      await bot.deliverStatus();
       bot.clock.advance('1h');
     }
     expect(hook.requests).toHaveLength(10);

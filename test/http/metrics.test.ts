@@ -101,16 +101,12 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
   });
 
   test('status deliveries: pending while the target is down, a stuck one counted as a nag, dead once set aside', async () => {
-    const deliver = async () => {
-      await bot.firebell.executor.idle();
-      await bot.firebell.statusDeliveries.drain();
-    };
     const nagged = (m: Exposition) => m.value('firebell_nags_sent_total', { kind: 'delivery' }) ?? 0;
     hook.down();
     const before = await scrape();
     const ref = /INC-\d+/.exec(await bot.say('start Status page down --tz UTC'))![0];
     await bot.say(`status ${ref} investigating Payments fail`);
-    await deliver();
+    await bot.deliverStatus();
     const waiting = await scrape();
     expect(waiting.value('firebell_status_deliveries', { state: 'pending' })).toBe(1);
     expect(waiting.value('firebell_status_deliveries', { state: 'dead' })).toBe(0);
@@ -121,7 +117,7 @@ describe.each(backends)('GET /metrics on $name', (backend) => {
     // Ten failed attempts over some hours: set aside as dead.
     for (let i = 0; i < 12; i++) {
       bot.clock.advance('1h');
-      await deliver();
+      await bot.deliverStatus();
     }
     const dead = await scrape();
     expect(dead.value('firebell_status_deliveries', { state: 'pending' })).toBe(0);

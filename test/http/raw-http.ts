@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 
 export interface RawAnswer {
   /** The status code of the first response line; null when the server closed without answering. */
@@ -34,11 +33,4 @@ export function rawRequest(port: number, request: string | Buffer, opts: { end?:
   });
 }
 
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
+export { freePort } from '../support/free-port.ts';

@@ -1,24 +1,14 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestBot, type TestBot, type TestBotOptions } from '../support/bot.ts';
 import { IrcAdapter } from '../../src/chat/irc/irc-adapter.ts';
 import { backends, silentLog } from '../support/databases.ts';
+import { freePort } from '../support/free-port.ts';
 import { RawIrcClient, type IrcLine } from '../support/irc-client.ts';
 import { Ngircd } from '../support/ngircd.ts';
 import { ShellSession } from '../support/shell-session.ts';
 
 const BOT = 'firebell';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 const fromBot = (l: IrcLine) => l.nick === BOT;
 const saidBy = (command: string, target: string) => (l: IrcLine) => fromBot(l) && l.command === command && l.params[0]?.toLowerCase() === target.toLowerCase();
 

@@ -41,17 +41,13 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     bot.clock.set('2026-03-01T10:00:00Z');
   });
 
-  const deliver = async () => {
-    await bot.firebell.executor.idle();
-    await bot.firebell.statusDeliveries.drain();
-  };
   const pending = async () =>
     (await bot.firebell.db.query<{ n: number }>(`select count(*)::int as n from status_deliveries where state = 'pending'`)).rows[0]!.n;
 
   test('a status update reaches the webhook signed, naming the incident, its state and the public message', async () => {
     await bot.say('start Checkout down --sev 2');
     expect(await bot.say('status investigating Payments fail for some cards')).toMatch(/^INC-1 status is now/);
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.rejected).toEqual([]);
     expect(hook.received).toEqual([{ deliveryId: 'firebell-delivery-1', incident: 'INC-1', status: 'investigating', body: 'Payments fail for some cards' }]);
     const body = hook.requests[0]!.body as { incident: { name: string; impact: string } };
@@ -63,7 +59,7 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('start Checkout down');
     await bot.say('log the primary db is at 100% cpu, suspect customer acme');
     await bot.say('resolve');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received.map((r) => [r.status, r.body])).toEqual([['resolved', 'This incident has been resolved.']]);
     expect(hook.requests.some((r) => r.raw.includes('acme'))).toBe(false);
   });
@@ -74,22 +70,22 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('status investigating first');
     await bot.say('status identified second');
     await bot.say('status monitoring third');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received).toEqual([]);
     // The second update waits behind the first: one request so far.
     expect(hook.requests).toHaveLength(1);
 
     bot.clock.advance('29s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.requests).toHaveLength(1);
     bot.clock.advance('1s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.requests).toHaveLength(2);
     bot.clock.advance('1m');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received).toEqual([]);
     bot.clock.advance('2m');
-    await deliver();
+    await bot.deliverStatus();
 
     expect(hook.received.map((r) => r.body)).toEqual(['first', 'second', 'third']);
     expect(hook.accepted).toEqual(['firebell-delivery-1', 'firebell-delivery-2', 'firebell-delivery-3']);
@@ -101,18 +97,18 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     hook.rateLimitNext(1, '90', 420);
     await bot.say('start Checkout down');
     await bot.say('status investigating rate limited');
-    await deliver();
+    await bot.deliverStatus();
     bot.clock.advance('119s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.requests).toHaveLength(1);
     bot.clock.advance('1s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.requests).toHaveLength(2);
     bot.clock.advance('89s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.requests).toHaveLength(2);
     bot.clock.advance('1s');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received.map((r) => r.body)).toEqual(['rate limited']);
   });
 
@@ -121,13 +117,13 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('start Checkout down');
     await bot.say('status investigating during the outage');
     for (let minutes = 0; minutes < 60; minutes += 5) {
-      await deliver();
+      await bot.deliverStatus();
       bot.clock.advance('5m');
     }
     hook.up();
     for (let i = 0; i < 4 && hook.received.length === 0; i++) {
       bot.clock.advance('20m');
-      await deliver();
+      await bot.deliverStatus();
     }
     expect(hook.received.map((r) => r.body)).toEqual(['during the outage']);
     expect(chat.told.filter((t) => t.notice.kind === 'status_delivery_dead')).toEqual([]);
@@ -138,12 +134,12 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('start Checkout down');
     await bot.say('status investigating poison');
     for (let i = 0; i < 12; i++) {
-      await deliver();
+      await bot.deliverStatus();
       bot.clock.advance('1h');
     }
     expect(hook.requests).toHaveLength(10);
     await bot.say('status monitoring fixed');
-    await deliver();
+    await bot.deliverStatus();
     await bot.firebell.outbox.drain();
     expect(hook.received.map((r) => r.body)).toEqual(['fixed']);
     const dead = chat.told.map((t) => t.notice).filter((n) => n.kind === 'status_delivery_dead');
@@ -161,12 +157,12 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('start Checkout down');
     await bot.say('status investigating poison');
     for (let i = 0; i < 10; i++) {
-      await deliver();
+      await bot.deliverStatus();
       bot.clock.advance('1h');
     }
     hook.down();
     await bot.say('status monitoring later');
-    await deliver();
+    await bot.deliverStatus();
     const listed = (await bot.say('deliveries')).split('\n');
     expect(listed[0]).toMatch(/^#1 webhook · INC-1 investigating · dead after 10 attempts · last error: POST http:\/\/127\.0\.0\.1:\d+\/hooks\/status answered 500: cannot take this one$/);
     expect(listed[1]).toMatch(/^#2 webhook · INC-1 monitoring · pending, 1 attempts so far, next at 2026-03-01 20:00 UTC · last error: .* answered 503: down for maintenance$/);
@@ -178,7 +174,7 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     hook.refuseWhen(() => false);
     expect(await bot.say('deliveries retry #1')).toBe('Delivery #1 (webhook, INC-1 investigating) will be tried again now');
     bot.clock.advance('1m');
-    await deliver();
+    await bot.deliverStatus();
     expect(hook.received.map((r) => r.body)).toEqual(['poison', 'later']);
     expect(await bot.say('deliveries')).toBe('Every status update has been delivered.');
   });
@@ -188,7 +184,7 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
     await bot.say('start Checkout down');
     await bot.say('status investigating slow target');
     for (let i = 0; i < 4; i++) {
-      await deliver();
+      await bot.deliverStatus();
       bot.clock.advance('10h');
     }
     await bot.firebell.outbox.drain();

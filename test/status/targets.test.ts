@@ -44,24 +44,20 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     bot.clock.set('2026-03-01T10:00:00Z');
   });
 
-  const deliver = async () => {
-    await bot.firebell.executor.idle();
-    await bot.firebell.statusDeliveries.drain();
-  };
   const afterBackoff = async (times: number) => {
     for (let i = 0; i < times; i++) {
       bot.clock.advance('1h');
-      await deliver();
+      await bot.deliverStatus();
     }
   };
 
   test('the first update creates the incident on each page, later ones amend that same incident, in order', async () => {
     await bot.say('start Checkout down --sev 2');
     await bot.say('status investigating Payments fail for some cards');
-    await deliver();
+    await bot.deliverStatus();
     await bot.say('status monitoring A fix is deployed');
     await bot.say('resolve Payments work again');
-    await deliver();
+    await bot.deliverStatus();
 
     expect(statuspage.rejected).toEqual([]);
     expect(statuspage.incidents).toHaveLength(1);
@@ -109,15 +105,15 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     statuspage.rateLimitNext(1, '60', 429);
     await bot.say('start Checkout down');
     await bot.say('status investigating Looking into it');
-    await deliver();
+    await bot.deliverStatus();
     expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet ✓ · statuspage ✗ retrying');
     bot.clock.advance('59s');
-    await deliver();
+    await bot.deliverStatus();
     expect(statuspage.requests).toHaveLength(1);
     bot.clock.advance('1s');
-    await deliver();
+    await bot.deliverStatus();
     bot.clock.advance('60s');
-    await deliver();
+    await bot.deliverStatus();
     expect(statuspage.incidents.map((i) => i.incident_updates.map((u) => u.body))).toEqual([['Looking into it']]);
     expect(cachet.incidents).toHaveLength(1);
   });
@@ -126,11 +122,11 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     statuspage.loseNextAnswers(1);
     await bot.say('start Checkout down');
     await bot.say('status investigating Looking into it');
-    await deliver();
+    await bot.deliverStatus();
     expect(statuspage.incidents).toHaveLength(1);
     await afterBackoff(1);
     await bot.say('status identified Found it');
-    await deliver();
+    await bot.deliverStatus();
     expect(statuspage.incidents).toHaveLength(1);
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['Found it', 'Looking into it']);
     expect(statuspage.requests.map((r) => `${r.method} ${r.query.get('q') ?? ''}`.trim())).toEqual(['POST', 'GET INC-1', 'PATCH']);
@@ -140,14 +136,14 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     cachet.loseNextAnswers(1);
     await bot.say('start Checkout down');
     await bot.say('status investigating Looking into it');
-    await deliver();
+    await bot.deliverStatus();
     expect(cachet.incidents).toHaveLength(1);
     await afterBackoff(1);
     expect(cachet.incidents.map((i) => [i.name, i.message])).toEqual([['Checkout down (INC-1)', 'Looking into it']]);
 
     cachet.loseNextAnswers(1);
     await bot.say('status identified Found it');
-    await deliver();
+    await bot.deliverStatus();
     await afterBackoff(1);
     expect(cachet.incidents[0]!.updates.map((u) => u.message)).toEqual(['Found it']);
     expect((await bot.say('show')).split('\n')).toContain('Status pages: cachet ✓ · statuspage ✓');
@@ -156,10 +152,10 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
   test('an amendment whose answer was lost is not posted twice', async () => {
     await bot.say('start Checkout down');
     await bot.say('status investigating Looking into it');
-    await deliver();
+    await bot.deliverStatus();
     statuspage.loseNextAnswers(1);
     await bot.say('status identified Found it');
-    await deliver();
+    await bot.deliverStatus();
     await afterBackoff(1);
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['Found it', 'Looking into it']);
   });
@@ -169,7 +165,7 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     await bot.say('start Checkout down');
     await bot.say('status investigating one');
     await bot.say('status monitoring two');
-    await deliver();
+    await bot.deliverStatus();
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['two', 'one']);
     expect(cachet.incidents).toEqual([]);
     // The latest update waits behind the first at Cachet.
@@ -184,7 +180,7 @@ describe.each(backends)('Statuspage and Cachet targets on $name', (backend) => {
     await bot.say('start Checkout down');
     await bot.say('status investigating one');
     await bot.say('status monitoring two');
-    await deliver();
+    await bot.deliverStatus();
     await afterBackoff(25);
     expect(statuspage.incidents[0]!.incident_updates.map((u) => u.body)).toEqual(['two', 'one']);
     const states = await bot.firebell.db.query<{ target: string; state: string; attempts: number }>(

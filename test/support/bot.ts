@@ -40,6 +40,8 @@ export interface TestBot {
   record(incidentId: number): Promise<IncidentRecord>;
   /** The postmortem draft on disk, once every notice kept so far has been delivered (the draft writer is told through the outbox). */
   draft(incidentId: number): Promise<string>;
+  /** Runs what was typed, then sends every status delivery due now and waits for the answers. */
+  deliverStatus(): Promise<void>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -133,6 +135,10 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       await firebell.executor.idle();
       await firebell.outbox.drain();
       return readFile(join(target.settings.DATA_DIR, 'postmortems', `INC-${incidentId}.md`), 'utf8');
+    },
+    async deliverStatus() {
+      await firebell.executor.idle();
+      await firebell.statusDeliveries.drain();
     },
     async reset() {
       // Nothing of the last test may still be on its way: ids start again at 1 after this.

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 export interface NgircdOptions {
   /** Pre-defined (persistent) channels, as `[Channel]` sections. */
@@ -137,16 +137,6 @@ async function findNgircd(): Promise<string> {
   throw new Error('ngircd is not installed: the IRC tests need a real IRC server (apt-get install -y ngircd; .ci/run does it)');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The verified minimal configuration (research notes §7). ngircd reads `;` and `#` as comments only

@@ -52,6 +52,11 @@ export function incidentRepository(q: Queryable, candidates: CandidateCache): In
       const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.id = $1`, [id]);
       return rows[0] ? toIncident(rows[0]) : null;
     },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.id = any($1::bigint[]) order by i.id`, [ids]);
+      return rows.map(toIncident);
+    },
     async lock(id) {
       const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.id = $1 for update`, [id]);
       return rows[0] ? toIncident(rows[0]) : null;
