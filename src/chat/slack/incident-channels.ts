@@ -53,13 +53,8 @@ export class SlackIncidentChannels {
         return this.uploadPostmortem(notice.incidentId, notice.filename, notice.url);
       case 'postmortem_outdated':
         return;
-      case 'warning_nag':
-      case 'warning_resolved':
-      case 'warnings_digest':
-      case 'status_nag':
-      case 'status_delivery_dead':
-      case 'status_delivery_stuck':
-      case 'command_set_aside':
+      default:
+        // Every other notice with words is said, as on IRC: a new kind is never dropped silently.
         return this.say(noticeText(notice));
     }
   }
