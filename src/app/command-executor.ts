@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { findIncident } from '../core/incidents.ts';
+import { findIncident, findIncidents } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
 import { loadIncidentRecord, openIncidentRecord } from '../core/record.ts';
 import { DEFAULT_NAG_POLICY } from '../core/nag-policy.ts';
@@ -397,7 +397,8 @@ export class CommandExecutor {
    * without, a retried event is noticed when recording it and the whole batch is rolled back (the
    * rare case pays for the common one: one query fewer per command). Commands with an idempotency
    * key (hooks, whose senders retry as a matter of course) always look first: one query for the
-   * batch. Consecutive commands of a verb that runs many at once (alerts) run together. A command
+   * batch. Consecutive commands of a verb that runs many at once (alerts, timeline entries) run
+   * together. A command
    * answered "queued" gets its real reply through the chat outbox, kept in the same transaction.
    */
   private async executeAll(jobs: Job[], work: Work, lookFirst: boolean): Promise<Outcome[]> {
@@ -453,7 +454,10 @@ export class CommandExecutor {
     return outcomes;
   }
 
-  /** Commands of one verb, run together when it can and there are several. */
+  /**
+   * Commands of one verb, run together when it can and there are several. An incident verb's
+   * incidents are looked up together too; a command whose incident cannot be found gets that error.
+   */
   private async executeMany(commands: Command[], work: Work): Promise<Outcome[]> {
     const first = commands[0];
     const runMany = first?.verb.runMany;
@@ -462,8 +466,22 @@ export class CommandExecutor {
       for (const command of commands) outcomes.push(await this.execute(command, work));
       return outcomes;
     }
-    const replies = await runMany(commands.map((c) => ({ args: c.bound.args, ctx: this.context(work, c.invocation) })));
-    return replies.map((r) => ({ reply: r, duplicate: false }));
+    const items = commands.map((c) => ({ args: c.bound.args, ctx: this.context(work, c.invocation), incident: null as Incident | null }));
+    const outcomes: (Outcome | undefined)[] = commands.map(() => undefined);
+    if (first.verb.scope === 'incident') {
+      const found = await findIncidents(
+        items.map((item, i) => ({ ctx: item.ctx, explicitId: commands[i]!.bound.incidentId })),
+        first.verb.name,
+      );
+      found.forEach((f, i) => {
+        if (f.ok) items[i]!.incident = f.value;
+        else outcomes[i] = { reply: reply.error(f.error.message), duplicate: false };
+      });
+    }
+    const runnable = items.filter((_, i) => outcomes[i] === undefined);
+    const replies = runnable.length > 0 ? await runMany(runnable) : [];
+    let next = 0;
+    return outcomes.map((o) => o ?? { reply: replies[next++]!, duplicate: false });
   }
 
   /** A late reply for a command that was refused or failed: its own transaction, as nothing else commits. */

@@ -64,14 +64,20 @@ interface VerbBase<S extends z.ZodObject> {
 
 export type VerbSpec<S extends z.ZodObject> = VerbBase<S> &
   (
-    | { scope: 'incident'; run(args: z.output<S>, ctx: IncidentVerbContext): Promise<Reply> }
+    | {
+        scope: 'incident';
+        run(args: z.output<S>, ctx: IncidentVerbContext): Promise<Reply>;
+        /** As for a global verb; each command with the incident it applies to. */
+        runMany?(items: readonly { args: z.output<S>; ctx: IncidentVerbContext }[]): Promise<Reply[]>;
+      }
     | {
         scope: 'global';
         run(args: z.output<S>, ctx: VerbContext): Promise<Reply>;
         /**
          * Runs several commands of this verb in one go, in their order, one reply each: for a verb
-         * that comes in bursts (a batch of alerts), a few statements instead of a few per command.
-         * The executor calls it with the commands that queued up together in one transaction.
+         * that comes in bursts (a batch of alerts, a busy incident channel), a few statements
+         * instead of a few per command. The executor calls it with the commands that queued up
+         * together in one transaction.
          */
         runMany?(items: readonly { args: z.output<S>; ctx: VerbContext }[]): Promise<Reply[]>;
       }
@@ -96,8 +102,11 @@ export interface Verb {
   /** Null when the verb takes no payload. */
   bindPayload(payload: unknown): Result<BoundArguments> | null;
   run(args: unknown, ctx: VerbContext, incident: Incident | null): Promise<Reply>;
-  /** Several commands of a global verb at once, one reply each; null when the verb runs one at a time. */
-  runMany: ((items: readonly { args: unknown; ctx: VerbContext }[]) => Promise<Reply[]>) | null;
+  /**
+   * Several commands at once, one reply each (an incident verb's each with its incident); null when
+   * the verb runs one at a time.
+   */
+  runMany: ((items: readonly { args: unknown; ctx: VerbContext; incident: Incident | null }[]) => Promise<Reply[]>) | null;
 }
 
 /** The verb of that name or alias, in any case; internal verbs only when asked for. */
@@ -125,19 +134,24 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
     run(args, ctx, incident) {
       const parsed = args as z.output<S>;
       if (spec.scope === 'global') return spec.run(parsed, ctx);
-      if (!incident) throw new Error(`${spec.name} needs an incident and the router gave none`);
-      return spec.run(parsed, { ...ctx, incident });
+      return spec.run(parsed, { ...ctx, incident: incidentOf(spec.name, incident) });
     },
-    runMany: spec.scope === 'global' && spec.runMany ? runManyOf(spec.runMany) : null,
+    runMany: spec.runMany ? runManyOf(spec) : null,
   };
 }
 
-function runManyOf<S extends z.ZodObject>(
-  runMany: (items: readonly { args: z.output<S>; ctx: VerbContext }[]) => Promise<Reply[]>,
-): (items: readonly { args: unknown; ctx: VerbContext }[]) => Promise<Reply[]> {
+function incidentOf(verb: string, incident: Incident | null): Incident {
+  if (!incident) throw new Error(`${verb} needs an incident and the router gave none`);
+  return incident;
+}
+
+function runManyOf<S extends z.ZodObject>(spec: VerbSpec<S>): NonNullable<Verb['runMany']> {
   return async (items) => {
-    const replies = await runMany(items.map(({ args, ctx }) => ({ args: args as z.output<S>, ctx })));
-    if (replies.length !== items.length) throw new Error(`runMany answered ${replies.length} of ${items.length} commands`);
+    const replies =
+      spec.scope === 'global'
+        ? await spec.runMany!(items.map(({ args, ctx }) => ({ args: args as z.output<S>, ctx })))
+        : await spec.runMany!(items.map(({ args, ctx, incident }) => ({ args: args as z.output<S>, ctx: { ...ctx, incident: incidentOf(spec.name, incident) } })));
+    if (replies.length !== items.length) throw new Error(`${spec.name} answered ${replies.length} of ${items.length} commands`);
     return replies;
   };
 }

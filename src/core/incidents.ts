@@ -57,7 +57,7 @@ export function parseIncidentRef(word: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function describeOpen(open: Incident[]): string {
+function describeOpen(open: readonly Incident[]): string {
   return open.map((i) => `${incidentRef(i.id)} ${i.title}`).join('; ');
 }
 
@@ -66,11 +66,33 @@ function describeOpen(open: Incident[]): string {
  * typed in; else the only open incident; else an error that lists the open ones.
  */
 export async function findIncident(ctx: CoreContext, explicitId: number | null, verb: string): Promise<Result<Incident>> {
-  if (explicitId !== null) {
-    const incident = await ctx.store.incidents.get(explicitId);
-    return incident ? ok(incident) : fail('unknown_incident', `${incidentRef(explicitId)} does not exist`);
-  }
-  const { linked, open } = await ctx.store.incidents.candidatesFor(ctx.source.platform, ctx.source.channelId);
+  const [found] = await findIncidents([{ ctx, explicitId }], verb);
+  return found!;
+}
+
+/** The same for several commands of one verb, in their order, with a query or two for them all. */
+export async function findIncidents(
+  requests: readonly { ctx: CoreContext; explicitId: number | null }[],
+  verb: string,
+): Promise<Result<Incident>[]> {
+  const store = requests[0]?.ctx.store;
+  if (!store) return [];
+  const ids = [...new Set(requests.flatMap((r) => (r.explicitId !== null ? [r.explicitId] : [])))];
+  const named = new Map((await store.incidents.getMany(ids)).map((i) => [i.id, i]));
+  const byChannel = requests.filter((r) => r.explicitId === null).map((r) => ({ platform: r.ctx.source.platform, channelId: r.ctx.source.channelId }));
+  const candidates = byChannel.length > 0 ? await store.incidents.candidatesForMany(byChannel) : [];
+  let nextCandidates = 0;
+  return requests.map(({ explicitId }) => {
+    if (explicitId !== null) {
+      const incident = named.get(explicitId);
+      return incident ? ok(incident) : fail('unknown_incident', `${incidentRef(explicitId)} does not exist`);
+    }
+    const { linked, open } = candidates[nextCandidates++]!;
+    return chooseIncident(linked, open, verb);
+  });
+}
+
+function chooseIncident(linked: Incident | null, open: readonly Incident[], verb: string): Result<Incident> {
   if (linked) return ok(linked);
   const only = open[0];
   if (open.length === 1 && only) return ok(only);

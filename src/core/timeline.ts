@@ -5,6 +5,7 @@ import { notifyIncidentUpdated } from './incident-notices.ts';
 import { STATUS_STATES, type EntryKind, type Incident, type StatusState, type StatusUpdate, type TimelineEntry, type TypedEntryKind } from './model.ts';
 import { personKey, type Actor } from './people.ts';
 import type { When } from './when.ts';
+import type { NewTimelineEntry } from '../store/store.ts';
 
 /**
  * An entry recorded now, about something that happened at occurredAt, by the command's actor or by
@@ -18,8 +19,12 @@ export function writeEntry(
   occurredAt = ctx.now,
   author: Actor = ctx.actor,
 ): Promise<TimelineEntry> {
+  return ctx.store.timeline.insert(newEntry(ctx, incidentId, kind, text, occurredAt, author));
+}
+
+function newEntry(ctx: CoreContext, incidentId: number, kind: EntryKind, text: string, occurredAt: Date, author: Actor): NewTimelineEntry {
   const addedBy = author === ctx.actor ? null : ctx.actor;
-  return ctx.store.timeline.insert({
+  return {
     incidentId,
     occurredAt,
     recordedAt: ctx.now,
@@ -31,7 +36,7 @@ export function writeEntry(
     text,
     sourcePlatform: ctx.source.platform,
     sourceEventId: ctx.source.eventId,
-  });
+  };
 }
 
 function noteClosedChange(ctx: CoreContext, incidentId: number, closedAt: Date | null): void {
@@ -49,15 +54,44 @@ export async function recordEntry(
   when: When | null,
   text: string,
 ): Promise<Result<TimelineEntry>> {
-  let occurredAt = ctx.attribution?.at ?? ctx.now;
-  if (when) {
-    const resolved = await resolveIncidentTime(ctx, incident, when);
-    if (!resolved.ok) return resolved;
-    occurredAt = resolved.value;
+  const [result] = await recordEntries([{ ctx, incident, kind, when, text }]);
+  return result!;
+}
+
+/**
+ * Several typed entries, each as `recordEntry` records it, written together: one statement for a
+ * run of them. A leading time is read against the entries before it, so those are written first.
+ */
+export async function recordEntries(
+  items: readonly { ctx: CoreContext; incident: Incident; kind: TypedEntryKind; when: When | null; text: string }[],
+): Promise<Result<TimelineEntry>[]> {
+  const results: Result<TimelineEntry>[] = [];
+  let unwritten: { index: number; entry: NewTimelineEntry }[] = [];
+  const write = async () => {
+    const store = items[0]?.ctx.store;
+    if (!store || unwritten.length === 0) return;
+    const written = await store.timeline.insertMany(unwritten.map((u) => u.entry));
+    unwritten.forEach((u, k) => {
+      results[u.index] = ok(written[k]!);
+    });
+    unwritten = [];
+  };
+  for (const [index, { ctx, incident, kind, when, text }] of items.entries()) {
+    let occurredAt = ctx.attribution?.at ?? ctx.now;
+    if (when) {
+      await write();
+      const resolved = await resolveIncidentTime(ctx, incident, when);
+      if (!resolved.ok) {
+        results[index] = resolved;
+        continue;
+      }
+      occurredAt = resolved.value;
+    }
+    unwritten.push({ index, entry: newEntry(ctx, incident.id, kind, text, occurredAt, ctx.attribution?.author ?? ctx.actor) });
+    noteClosedChange(ctx, incident.id, incident.closedAt);
   }
-  const entry = await writeEntry(ctx, incident.id, kind, text, occurredAt, ctx.attribution?.author ?? ctx.actor);
-  noteClosedChange(ctx, incident.id, incident.closedAt);
-  return ok(entry);
+  await write();
+  return results;
 }
 
 async function liveEntry(ctx: CoreContext, entryId: number): Promise<Result<{ entry: TimelineEntry; incident: Incident }>> {

@@ -52,6 +52,8 @@ export interface IncidentRepository {
   listOpen(): Promise<Incident[]>;
   /** In one query: the incident linked to this channel; when there is none, every open incident. */
   candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
+  /** The same for several channels, in their order, in one or two queries. */
+  candidatesForMany(channels: readonly { platform: string; channelId: string }[]): Promise<{ linked: Incident | null; open: Incident[] }[]>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;
   close(id: number, closedAt: Date): Promise<void>;
@@ -67,6 +69,8 @@ export interface TimelinePosition {
 
 export interface TimelineRepository {
   insert(entry: NewTimelineEntry): Promise<TimelineEntry>;
+  /** Several at once, in one statement; they are given ids in their order. */
+  insertMany(entries: readonly NewTimelineEntry[]): Promise<TimelineEntry[]>;
   get(id: number): Promise<TimelineEntry | null>;
   /** The live entry a platform event recorded (a pinned message), if any. */
   findBySource(sourcePlatform: string, sourceEventId: string): Promise<TimelineEntry | null>;

@@ -3,21 +3,6 @@ import { backends } from '../support/databases.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { ShellSession } from '../support/shell-session.ts';
 
-
-/** What an adapter does once it has made an incident's channel. */
-async function linkChannel(bot: TestBot, channel: string, incidentId: number): Promise<void> {
-  const linked = await bot.firebell.router.dispatch({
-    verb: 'link',
-    text: '',
-    payload: { incidentId },
-    actor: { platform: 'test', id: 'firebell', name: 'firebell' },
-    channel: { platform: 'test', id: channel },
-    eventId: `link-${channel}-${incidentId}`,
-    receivedAt: bot.clock.now(),
-  });
-  if (linked.tone !== 'ok') throw new Error(`could not link ${channel}`);
-}
-
 describe.each(backends)('which incident a command applies to, on $name', (backend) => {
   let bot: TestBot;
   const terminal = new ShellSession();
@@ -60,12 +45,12 @@ describe.each(backends)('which incident a command applies to, on $name', (backen
     });
 
     test('a channel linked to an incident applies its commands to that incident', async () => {
-      await linkChannel(bot, 'inc-2-search', 2);
+      await bot.link('inc-2-search', 2);
       expect(await bot.say('log Paged the search team', { channel: 'inc-2-search' })).toBe('Logged #3 on INC-2 at 2026-03-01 23:10 UTC');
     });
 
     test('an INC-n first word wins over the channel link', async () => {
-      await linkChannel(bot, 'inc-2-search', 2);
+      await bot.link('inc-2-search', 2);
       expect(await bot.say('log INC-1 Checkout note from the search room', { channel: 'inc-2-search' })).toBe('Logged #3 on INC-1 at 2026-03-01 23:10 UTC');
     });
 
@@ -128,7 +113,7 @@ describe.each(backends)('which incident a command applies to, on $name', (backen
   test('a channel linked to a closed incident still takes its timeline entries', async () => {
     await bot.say('start Checkout down');
     await bot.say('start Search slow');
-    await linkChannel(bot, 'inc-1-checkout', 1);
+    await bot.link('inc-1-checkout', 1);
     await bot.say('close', { channel: 'inc-1-checkout' });
     expect(await bot.say('log Late note for the review', { channel: 'inc-1-checkout' })).toBe('Logged #4 on INC-1 at 2026-03-01 23:10 UTC');
   });

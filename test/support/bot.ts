@@ -42,6 +42,8 @@ export interface TestBot {
   draft(incidentId: number): Promise<string>;
   /** Runs what was typed, then sends every status delivery due now and waits for the answers. */
   deliverStatus(): Promise<void>;
+  /** Makes `channel` (on the test platform) the incident's channel, as an adapter does once it has made it. */
+  link(channel: string, incidentId: number): Promise<void>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -135,6 +137,18 @@ export async function startTestBot(backend: TestBackend, opts: TestBotOptions = 
       await firebell.executor.idle();
       await firebell.outbox.drain();
       return readFile(join(target.settings.DATA_DIR, 'postmortems', `INC-${incidentId}.md`), 'utf8');
+    },
+    async link(channel, incidentId) {
+      const linked = await firebell.router.dispatch({
+        verb: 'link',
+        text: '',
+        payload: { incidentId },
+        actor: { platform: 'test', id: 'firebell', name: 'firebell' },
+        channel: { platform: 'test', id: channel },
+        eventId: `link-${channel}-${incidentId}-${++eventCounter}`,
+        receivedAt: clock.now(),
+      });
+      if (linked.tone !== 'ok') throw new Error(`could not link ${channel}: ${renderShellReply(linked)}`);
     },
     async deliverStatus() {
       await firebell.executor.idle();

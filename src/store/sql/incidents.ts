@@ -38,7 +38,7 @@ export function toIncident(r: IncidentRow): Incident {
 }
 
 export function incidentRepository(q: Queryable, candidates: CandidateCache): IncidentRepository {
-  return {
+  const repository: IncidentRepository = {
     async insert(n: NewIncident) {
       candidates.forget();
       const { rows } = await q.query<IncidentRow>(
@@ -65,20 +65,42 @@ export function incidentRepository(q: Queryable, candidates: CandidateCache): In
       const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.closed_at is null order by i.id`);
       return rows.map(toIncident);
     },
-    candidatesFor(platform, channelId) {
-      return candidates.get(platform, channelId, async () => {
-        // The open incidents only when the channel has none of its own: a linked channel (every
-        // command typed in an incident channel) reads one row by key, however many are open.
-        const { rows } = await q.query<IncidentRow & { linked: boolean }>(
-          `with linked as (select l.incident_id from channel_links l where l.platform = $1 and l.channel_id = $2)
-           select ${INCIDENT_COLUMNS}, true as linked from incidents i join linked on linked.incident_id = i.id
-           union all
-           select ${INCIDENT_COLUMNS}, false as linked from incidents i where i.closed_at is null and not exists (select from linked)
-           order by linked desc, id`,
-          [platform, channelId],
+    async candidatesFor(platform, channelId) {
+      const [answer] = await repository.candidatesForMany([{ platform, channelId }]);
+      return answer!;
+    },
+    candidatesForMany(channels) {
+      return candidates.getMany(channels, async (missing) => {
+        const only = missing.length === 1 ? missing[0] : undefined;
+        if (only) {
+          // The open incidents only when the channel has none of its own: a linked channel (every
+          // command typed in an incident channel) reads one row by key, however many are open.
+          const { rows } = await q.query<IncidentRow & { linked: boolean }>(
+            `with linked as (select l.incident_id from channel_links l where l.platform = $1 and l.channel_id = $2)
+             select ${INCIDENT_COLUMNS}, true as linked from incidents i join linked on linked.incident_id = i.id
+             union all
+             select ${INCIDENT_COLUMNS}, false as linked from incidents i where i.closed_at is null and not exists (select from linked)
+             order by linked desc, id`,
+            [only.platform, only.channelId],
+          );
+          const linked = rows[0]?.linked ? toIncident(rows[0]) : null;
+          return [{ linked, open: linked ? [] : rows.map(toIncident) }];
+        }
+        // Several channels (a batch typed in many incident channels): their links in one query,
+        // and the open incidents once, only if one of them has no incident of its own.
+        const { rows } = await q.query<IncidentRow & { n: number }>(
+          `select w.n::int as n, ${INCIDENT_COLUMNS}
+           from unnest($1::text[], $2::text[]) with ordinality as w(platform, channel_id, n)
+           join channel_links l on l.platform = w.platform and l.channel_id = w.channel_id
+           join incidents i on i.id = l.incident_id`,
+          [missing.map((c) => c.platform), missing.map((c) => c.channelId)],
         );
-        const linked = rows[0]?.linked ? toIncident(rows[0]) : null;
-        return { linked, open: linked ? [] : rows.map(toIncident) };
+        const linked = new Map(rows.map((r) => [Number(r.n) - 1, toIncident(r)]));
+        const open = linked.size < missing.length ? await repository.listOpen() : [];
+        return missing.map((_, i) => {
+          const incident = linked.get(i);
+          return incident ? { linked: incident, open: [] } : { linked: null, open };
+        });
       });
     },
     async setSeverity(id, severity) {
@@ -94,4 +116,5 @@ export function incidentRepository(q: Queryable, candidates: CandidateCache): In
       await q.query('update incidents set closed_at = $2 where id = $1', [id, closedAt]);
     },
   };
+  return repository;
 }

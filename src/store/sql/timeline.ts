@@ -52,8 +52,14 @@ interface RevisionRow {
   changed_at: Date;
 }
 
+/** The entry as it now stands, from what was written and the id it was given. */
+function written(e: NewTimelineEntry, id: number): TimelineEntry {
+  const { sourceEventId: _key, ...entry } = e;
+  return { ...entry, id, deletedAt: null, deletedBy: null, deletedById: null };
+}
+
 export function timelineRepository(q: Queryable): TimelineRepository {
-  return {
+  const repository: TimelineRepository = {
     async insert(e: NewTimelineEntry) {
       // Only the id comes back: the rest is what was written, and every column returned costs
       // a conversion on each side of the hottest statement firebell runs.
@@ -63,9 +69,38 @@ export function timelineRepository(q: Queryable): TimelineRepository {
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
         [e.incidentId, e.occurredAt, e.recordedAt, e.author, e.authorId, e.addedBy, e.addedById, e.kind, e.text, e.sourcePlatform, e.sourceEventId],
       );
-      const { id } = first(rows, 'insert timeline entry');
-      const { sourceEventId: _key, ...entry } = e;
-      return { ...entry, id, deletedAt: null, deletedBy: null, deletedById: null };
+      return written(e, first(rows, 'insert timeline entry').id);
+    },
+    async insertMany(entries) {
+      const only = entries.length === 1 ? entries[0] : undefined;
+      if (only) return [await repository.insert(only)];
+      if (entries.length === 0) return [];
+      // Ids are drawn in the order the rows are inserted, which is the order given.
+      const { rows } = await q.query<{ id: number }>(
+        `insert into timeline_entries
+           (incident_id, occurred_at, recorded_at, author, author_id, added_by, added_by_id, kind, text, source_platform, source_event_id)
+         select incident_id, occurred_at, recorded_at, author, author_id, added_by, added_by_id, kind, text, source_platform, source_event_id
+         from unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+           with ordinality as e(incident_id, occurred_at, recorded_at, author, author_id, added_by, added_by_id, kind, text, source_platform, source_event_id, n)
+         order by n
+         returning id`,
+        [
+          entries.map((e) => e.incidentId),
+          entries.map((e) => e.occurredAt),
+          entries.map((e) => e.recordedAt),
+          entries.map((e) => e.author),
+          entries.map((e) => e.authorId),
+          entries.map((e) => e.addedBy),
+          entries.map((e) => e.addedById),
+          entries.map((e) => e.kind),
+          entries.map((e) => e.text),
+          entries.map((e) => e.sourcePlatform),
+          entries.map((e) => e.sourceEventId),
+        ],
+      );
+      if (rows.length !== entries.length) throw new Error(`inserted ${rows.length} of ${entries.length} timeline entries`);
+      const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+      return entries.map((e, i) => written(e, ids[i]!));
     },
     async get(id) {
       const { rows } = await q.query<EntryRow>(`select ${ENTRY_COLUMNS} from timeline_entries where id = $1`, [id]);
@@ -142,4 +177,5 @@ export function timelineRepository(q: Queryable): TimelineRepository {
       }));
     },
   };
+  return repository;
 }
