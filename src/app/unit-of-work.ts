@@ -1,6 +1,7 @@
 import type { Notice } from '../core/notices.ts';
 import type { LateReply, NoticeConsumer } from '../chat/types.ts';
 import type { Db } from '../store/db.ts';
+import { CandidateCache } from '../store/sql/candidate-cache.ts';
 import { sqlStore } from '../store/sql-store.ts';
 import type { NewNotice, Store } from '../store/store.ts';
 import { toNewNotice, type OutboxMessage } from './outbox-message.ts';
@@ -28,13 +29,32 @@ export interface UnitOfWorkDeps {
  * between commit and delivery loses no notice, and a slow chat platform delays no commit.
  */
 export class UnitOfWork {
-  constructor(private readonly deps: UnitOfWorkDeps) {}
+  /**
+   * On PGlite this process is the only writer (it holds the data directory) and its transactions
+   * run one at a time, so which incident a channel belongs to is remembered from one transaction
+   * to the next: each change to incidents or links forgets it, and so does a rollback. Postgres
+   * may have other instances writing, so each of its transactions asks afresh.
+   */
+  private readonly candidates: CandidateCache | null;
+
+  constructor(private readonly deps: UnitOfWorkDeps) {
+    this.candidates = deps.db.backend === 'pglite' ? new CandidateCache() : null;
+  }
 
   async run<T>(fn: (work: Work) => Promise<T>): Promise<T> {
+    try {
+      return await this.runOnce(fn);
+    } catch (err) {
+      this.candidates?.forget();
+      throw err;
+    }
+  }
+
+  private async runOnce<T>(fn: (work: Work) => Promise<T>): Promise<T> {
     let keptAny = false;
     const value = await this.deps.db.transaction(async (tx) => {
       const messages: OutboxMessage[] = [];
-      const store = sqlStore(tx);
+      const store = sqlStore(tx, this.candidates ?? undefined);
       const result = await fn({
         store,
         notify: (notice) => messages.push({ notice }),

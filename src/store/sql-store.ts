@@ -14,9 +14,11 @@ import { timelineRepository } from './sql/timeline.ts';
 import { warningRepository } from './sql/warnings.ts';
 import type { Store } from './store.ts';
 
-/** Every repository bound to one connection or transaction; the same SQL runs on Postgres and PGlite. */
-export function sqlStore(q: Queryable): Store {
-  const candidates = new CandidateCache();
+/**
+ * Every repository bound to one connection or transaction; the same SQL runs on Postgres and PGlite.
+ * `candidates` remembers which incident each channel belongs to: by default for this store alone.
+ */
+export function sqlStore(q: Queryable, candidates = new CandidateCache()): Store {
   return {
     incidents: incidentRepository(q, candidates),
     timeline: timelineRepository(q),

@@ -73,6 +73,22 @@ describe.each(backends)('which incident a command applies to, on $name', (backen
     expect(await bot.say('log Search index rebuilt')).toBe('Logged #4 on INC-2 at 2026-03-01 23:10 UTC');
   });
 
+  test('which incident a channel means follows each change, from one command to the next', async () => {
+    await bot.say('start Checkout down');
+    expect(await bot.say('log first')).toMatch(/^Logged #\d+ on INC-1 /);
+    await bot.say('start Search slow');
+    expect(await bot.say('log second')).toMatch(/^✗ 2 incidents are open/);
+    await bot.say('close INC-1');
+    expect(await bot.say('log third')).toMatch(/^Logged #\d+ on INC-2 /);
+    await bot.link('search-room', 2);
+    expect(await bot.say('log fourth', { channel: 'search-room' })).toMatch(/^Logged #\d+ on INC-2 /);
+    await bot.say('close INC-2');
+    expect(await bot.draft(2)).not.toContain('fifth');
+    // Logged on the closed incident all the same, and its draft follows: the channel's incident is read as closed now.
+    expect(await bot.say('log fifth', { channel: 'search-room' })).toMatch(/^Logged #\d+ on INC-2 /);
+    expect(await bot.draft(2)).toContain('fifth');
+  });
+
   test('with no incident open, it says how to start one', async () => {
     expect(await bot.say('log Paged the database team')).toBe('✗ no incident is open: start one with `start <title>`');
     await bot.say('start Checkout down');
