@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 
 /**
@@ -117,7 +117,9 @@ export class PgAdvisoryLease implements Lease {
   }
 
   private async tryOnce(): Promise<boolean> {
-    const client = new pg.Client({
+    // Loaded here, not at start-up: the embedded default never needs the Postgres driver.
+    const { default: pgDriver } = await import('pg');
+    const client = new pgDriver.Client({
       connectionString: this.opts.connectionString,
       keepAlive: true,
       keepAliveInitialDelayMillis: 5_000,

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Db } from './db.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { StartupError } from '../startup-error.ts';
-import { openPgDb } from './pg-db.ts';
 
 export interface DatabaseSettings {
   DATABASE_URL?: string | undefined;
@@ -20,6 +19,8 @@ export async function openDatabase(settings: DatabaseSettings, log: Logger, opts
   let db: Db;
   if (settings.DATABASE_URL) {
     const url = new URL(settings.DATABASE_URL);
+    // Loaded only when used, as PGlite is below: the Postgres driver costs the embedded default ~40 ms at start.
+    const { openPgDb } = await import('./pg-db.ts');
     db = await openPgDb({
       connectionString: settings.DATABASE_URL,
       onIdleError: (err) => log.warn({ err }, 'database connection lost'),
