@@ -342,6 +342,9 @@ export class CommandExecutor {
       } finally {
         lane.running = null;
       }
+      // One turn of the event loop before cutting the next batch: the commands that arrived while
+      // this one ran, and those its answers set off, join it rather than trickle in one by one.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (this.lanes.every((l) => l === lane || l.draining === null)) await this.compactJournal();
   }
