@@ -91,13 +91,6 @@ class Rejected extends Error {
   }
 }
 
-/** An event in the batch had been processed before (a retried delivery): roll back, look again. */
-class AlreadyProcessed extends Error {
-  constructor() {
-    super('already processed');
-  }
-}
-
 function queuedReply(): Reply {
   return {
     tone: 'queued',
@@ -397,12 +390,12 @@ export class CommandExecutor {
   /**
    * Inside one transaction: runs the commands and records their events as processed. With
    * `lookFirst`, events processed before are answered with their recorded reply and not run again;
-   * without, a retried event is noticed when recording it and the whole batch is rolled back (the
-   * rare case pays for the common one: one query fewer per command). Commands with an idempotency
-   * key (hooks, whose senders retry as a matter of course) always look first: one query for the
-   * batch. Consecutive commands of a verb that runs many at once (alerts, timeline entries) run
-   * together. A command
-   * answered "queued" gets its real reply through the chat outbox, kept in the same transaction.
+   * without, a retried event fails the commit when its record meets the earlier one, and the whole
+   * batch is rolled back and run again looking first (the rare case pays for the common one: one
+   * query fewer per command). Commands with an idempotency key (hooks, whose senders retry as a
+   * matter of course) always look first: one query for the batch. Consecutive commands of a verb
+   * that runs many at once (alerts, timeline entries) run together. A command answered "queued"
+   * gets its real reply through the chat outbox, kept in the same transaction.
    */
   private async executeAll(jobs: Job[], work: Work, lookFirst: boolean): Promise<Outcome[]> {
     const events = jobs.map((j) => eventOf(j.command.invocation));
@@ -452,8 +445,7 @@ export class CommandExecutor {
       ran(i, await this.execute(job.command, work));
     }
     await runTogether();
-    const recorded = await work.store.events.record(processed);
-    if (recorded < processed.length) throw new AlreadyProcessed();
+    await work.store.events.record(processed);
     return outcomes;
   }
 

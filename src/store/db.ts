@@ -14,6 +14,12 @@ export interface Queryable {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Several statements, no parameters: migrations only. */
   exec(sql: string): Promise<void>;
+  /**
+   * A write whose result nobody reads. In a transaction it runs as the transaction commits, in the
+   * same call into the database as the commit where the backend allows it (PGlite), and its
+   * failure fails the commit; outside one it runs at once.
+   */
+  writeAtCommit(sql: string, params: readonly unknown[]): Promise<void>;
 }
 
 export type Backend = 'postgres' | 'pglite';

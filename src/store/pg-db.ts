@@ -19,8 +19,12 @@ function statementName(sql: string): string {
   return name;
 }
 
-function wrap(client: pg.Pool | pg.PoolClient): Queryable {
-  return {
+/** A statement left for the commit, and its parameters. */
+type Deferred = { sql: string; params: readonly unknown[] };
+
+/** `atCommit` collects the writes left for the commit; without it (no transaction), they run at once. */
+function wrap(client: pg.Pool | pg.PoolClient, atCommit?: Deferred[]): Queryable {
+  const queryable: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const r =
         params && params.length > 0
@@ -31,7 +35,12 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
     async exec(sql: string): Promise<void> {
       await client.query(sql);
     },
+    async writeAtCommit(sql, params) {
+      if (atCommit) atCommit.push({ sql, params });
+      else await queryable.query(sql, params);
+    },
   };
+  return queryable;
 }
 
 export async function openPgDb(opts: PgDbOptions): Promise<Db> {
@@ -49,6 +58,7 @@ export async function openPgDb(opts: PgDbOptions): Promise<Db> {
     backend: 'postgres',
     query: direct.query,
     exec: direct.exec,
+    writeAtCommit: direct.writeAtCommit,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -61,7 +71,11 @@ export async function openPgDb(opts: PgDbOptions): Promise<Db> {
       client.on('error', onError);
       try {
         await client.query('begin');
-        const value = await fn(wrap(client));
+        const atCommit: Deferred[] = [];
+        const tx = wrap(client, atCommit);
+        const value = await fn(tx);
+        // Postgres takes one statement at a time: the writes left for the commit go just before it.
+        for (const { sql, params } of atCommit) await tx.query(sql, params);
         await client.query('commit');
         return value;
       } catch (err) {

@@ -35,19 +35,40 @@ class PreparedStatements {
       statement = await this.prepare(sql, prefix);
       prefix = [];
     }
+    const { messages } = await this.pglite.execProtocol(concat([...prefix, ...this.run(statement, params, { rows: true })]), { syncToFs });
+    const r = pgliteParse.parseResults(messages, this.pglite.parsers).at(-1);
+    const rows = (r?.rows ?? []) as R[];
+    // PGlite counts only rows written; pg counts rows returned by a select too.
+    return { rows, rowCount: Math.max(r?.affectedRows ?? 0, rows.length) };
+  }
+
+  /**
+   * Statements whose results nobody reads, then `commit`, in one call: `prefix` first (a `begin`
+   * not sent yet). Throws the first statement's error, if one fails; the commit then rolls back.
+   */
+  async commitWith(prefix: readonly Uint8Array[], writes: readonly { sql: string; params: readonly unknown[] }[]): Promise<void> {
+    const parts: Uint8Array[] = [...prefix];
+    for (const { sql, params } of writes) {
+      const statement = this.statements.get(sql) ?? (await this.prepare(sql, []));
+      parts.push(...this.run(statement, params, { rows: false }));
+    }
+    parts.push(serialize.query('commit'));
+    await assertCommitted(await this.pglite.execProtocol(concat(parts), { syncToFs: true }));
+  }
+
+  /** The messages that run a prepared statement; its rows are described only when they are read. */
+  private run(statement: { name: string; paramTypes: number[] }, params: readonly unknown[], opts: { rows: boolean }): Uint8Array[] {
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
       const toText = this.pglite.serializers[statement.paramTypes[i] ?? 0];
       return toText ? toText(v) : String(v);
     });
-    const { messages } = await this.pglite.execProtocol(
-      concat([...prefix, serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-      { syncToFs },
-    );
-    const r = pgliteParse.parseResults(messages, this.pglite.parsers).at(-1);
-    const rows = (r?.rows ?? []) as R[];
-    // PGlite counts only rows written; pg counts rows returned by a select too.
-    return { rows, rowCount: Math.max(r?.affectedRows ?? 0, rows.length) };
+    return [
+      serialize.bind({ statement: statement.name, values }),
+      ...(opts.rows ? [serialize.describe({ type: 'P' })] : []),
+      serialize.execute({}),
+      serialize.sync(),
+    ];
   }
 
   private async prepare(sql: string, prefix: readonly Uint8Array[]): Promise<{ name: string; paramTypes: number[] }> {
@@ -105,8 +126,12 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
     backend: 'pglite',
     query: <R>(sql: string, params: readonly unknown[] = []) => exclusive(() => prepared.query<R>(sql, params, [], true)),
     exec: (sql) => exclusive(() => prepared.exec(sql, true)),
+    writeAtCommit: async (sql, params) => {
+      await exclusive(() => prepared.query(sql, params, [], true));
+    },
     // PGlite is one session: the transaction holds its lock throughout, so no other query can slip
-    // into the middle of ours. `begin` travels with the first statement: one call fewer.
+    // into the middle of ours. `begin` travels with the first statement, and the writes left for
+    // the commit travel with it: a command's transaction is two calls into WebAssembly.
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
       exclusive(async () => {
         let begun = false;
@@ -115,13 +140,17 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
           begun = true;
           return [BEGIN];
         };
+        const atCommit: { sql: string; params: readonly unknown[] }[] = [];
         const tx: Queryable = {
           query: <R>(sql: string, params: readonly unknown[] = []) => prepared.query<R>(sql, params, opening(), false),
           exec: (sql) => prepared.exec(opening().length > 0 ? `begin; ${sql}` : sql, false),
+          writeAtCommit: async (sql, params) => {
+            atCommit.push({ sql, params });
+          },
         };
         try {
           const value = await fn(tx);
-          if (begun) await assertCommitted(await pglite.execProtocol(serialize.query('commit'), { syncToFs: true }));
+          if (begun || atCommit.length > 0) await prepared.commitWith(opening(), atCommit);
           return value;
         } catch (err) {
           if (begun) await pglite.execProtocol(serialize.query('rollback'), { syncToFs: true, throwOnError: false });
@@ -141,6 +170,6 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
 
 /** A commit in a transaction that had failed comes back as ROLLBACK: that is an error, not a commit. */
 async function assertCommitted(result: { messages: readonly { name: string; text?: string }[] }): Promise<void> {
-  const done = result.messages.find((m) => m.name === 'commandComplete');
+  const done = result.messages.findLast((m) => m.name === 'commandComplete');
   if (done?.text === 'ROLLBACK') throw new Error('the transaction was rolled back instead of committed');
 }

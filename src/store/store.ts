@@ -145,8 +145,11 @@ export interface ProcessedEvent extends ChatEvent {
 export interface ProcessedEventRepository {
   /** The replies recorded for those of these events that were processed before, keyed by eventKey(). */
   repliesTo(events: readonly ChatEvent[]): Promise<Map<string, unknown>>;
-  /** Records those not recorded yet; returns how many were new. */
-  record(events: readonly ProcessedEvent[]): Promise<number>;
+  /**
+   * Records them as the transaction commits (with the commit, on PGlite). One recorded before
+   * fails the commit: the transaction is rolled back, and the caller looks first the next time.
+   */
+  record(events: readonly ProcessedEvent[]): Promise<void>;
 }
 
 export function eventKey(e: ChatEvent): string {

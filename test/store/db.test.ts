@@ -72,6 +72,37 @@ describe.each(backends)('the database on $name', (backend: TestBackend) => {
     expect(await labels()).toEqual(['after']);
   });
 
+  test('a write left for the commit is committed with the transaction, and is not seen before it', async () => {
+    await db.transaction(async (tx) => {
+      await tx.query('insert into db_test_rows values ($1, $2)', [1, 'first']);
+      await tx.writeAtCommit('insert into db_test_rows values ($1, $2)', [2, 'at commit']);
+      expect((await tx.query('select count(*)::int as n from db_test_rows')).rows).toEqual([{ n: 1 }]);
+    });
+    expect(await labels()).toEqual(['first', 'at commit']);
+    // Alone, with nothing else in the transaction, and outside any transaction.
+    await db.transaction((tx) => tx.writeAtCommit('insert into db_test_rows values ($1, $2)', [3, 'alone']));
+    await db.writeAtCommit('insert into db_test_rows values ($1, $2)', [4, 'no transaction']);
+    expect(await labels()).toEqual(['first', 'at commit', 'alone', 'no transaction']);
+  });
+
+  test('a write left for the commit that fails rolls the whole transaction back, with its error, and the database stays usable', async () => {
+    await db.query('insert into db_test_rows values ($1, $2)', [1, 'before']);
+    const err = await rejection(
+      db.transaction(async (tx) => {
+        await tx.query('insert into db_test_rows values ($1, $2)', [2, 'lost']);
+        await tx.writeAtCommit('insert into db_test_rows values ($1, $2)', [1, 'duplicate']);
+      }),
+    );
+    expect(err.code).toBe('23505');
+    expect(isUnavailable(err)).toBe(false);
+    expect(await labels()).toEqual(['before']);
+    await db.transaction(async (tx) => {
+      await tx.query('insert into db_test_rows values ($1, $2)', [2, 'after']);
+      await tx.writeAtCommit('insert into db_test_rows values ($1, $2)', [3, 'after too']);
+    });
+    expect(await labels()).toEqual(['before', 'after', 'after too']);
+  });
+
   test('a transaction whose first statement cannot even be parsed rolls back, and the same statement fails the same way again', async () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const err = await rejection(db.transaction((tx) => tx.query('insert into db_test_rows valuez ($1, $2)', [1, 'never'])));

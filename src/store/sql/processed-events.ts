@@ -15,24 +15,22 @@ export function processedEventRepository(q: Queryable): ProcessedEventRepository
       return replies;
     },
     async record(events) {
-      if (events.length === 0) return 0;
+      if (events.length === 0) return;
+      // No `on conflict`: an event recorded before fails the commit, and the caller looks again.
       const only = events.length === 1 ? events[0] : undefined;
       if (only) {
         // The usual case, one command per transaction: a plain VALUES plans faster than unnest.
-        const { rowCount } = await q.query(
-          `insert into processed_events (platform, event_id, processed_at, reply) values ($1, $2, $3, $4::text::jsonb)
-           on conflict do nothing`,
+        await q.writeAtCommit(
+          'insert into processed_events (platform, event_id, processed_at, reply) values ($1, $2, $3, $4::text::jsonb)',
           [only.platform, only.eventId, only.at, JSON.stringify(only.reply)],
         );
-        return rowCount;
+        return;
       }
-      const { rowCount } = await q.query(
+      await q.writeAtCommit(
         `insert into processed_events (platform, event_id, processed_at, reply)
-         select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]::jsonb[])
-         on conflict do nothing`,
+         select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]::jsonb[])`,
         [events.map((e) => e.platform), events.map((e) => e.eventId), events.map((e) => e.at), events.map((e) => JSON.stringify(e.reply))],
       );
-      return rowCount;
     },
   };
 }
