@@ -44,23 +44,10 @@ function noteClosedChange(ctx: CoreContext, incidentId: number, closedAt: Date |
 }
 
 /**
- * A typed entry (`log`, `action`…). A leading time backdates it; words attributed to someone else
- * (a pinned message) are recorded at the time they were written, by their author.
- */
-export async function recordEntry(
-  ctx: CoreContext,
-  incident: Incident,
-  kind: TypedEntryKind,
-  when: When | null,
-  text: string,
-): Promise<Result<TimelineEntry>> {
-  const [result] = await recordEntries([{ ctx, incident, kind, when, text }]);
-  return result!;
-}
-
-/**
- * Several typed entries, each as `recordEntry` records it, written together: one statement for a
- * run of them. A leading time is read against the entries before it, so those are written first.
+ * Typed entries (`log`, `action`…), written together: one statement for a run of them. A leading
+ * time backdates an entry, read against the entries before it, so those are written first. Words
+ * attributed to someone else (a pinned message) are recorded at the time they were written, by
+ * their author.
  */
 export async function recordEntries(
   items: readonly { ctx: CoreContext; incident: Incident; kind: TypedEntryKind; when: When | null; text: string }[],
