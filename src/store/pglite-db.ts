@@ -6,6 +6,11 @@ import { fsyncPath } from './fsync.ts';
 
 const { serialize } = protocol;
 
+// PGlite's syncToFs flushes an in-browser file system (IndexedDB, OPFS); on a data directory or in
+// memory it does nothing but take a lock. The writes reach the operating system as they are made;
+// durability against power loss is the journal's and makeDurable's (below).
+const NO_SYNC = { syncToFs: false } as const;
+
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -28,14 +33,14 @@ class PreparedStatements {
   constructor(private readonly pglite: PGlite) {}
 
   /** One statement; `prefix` (a simple-protocol `begin`) is sent in the same call, ahead of it. */
-  async query<R>(sql: string, params: readonly unknown[], prefix: readonly Uint8Array[], syncToFs: boolean): Promise<QueryResult<R>> {
+  async query<R>(sql: string, params: readonly unknown[], prefix: readonly Uint8Array[]): Promise<QueryResult<R>> {
     let statement = this.statements.get(sql);
     if (!statement) {
       // The prefix goes with the preparation, the first call.
       statement = await this.prepare(sql, prefix);
       prefix = [];
     }
-    const { messages } = await this.pglite.execProtocol(concat([...prefix, ...this.run(statement, params, { rows: true })]), { syncToFs });
+    const { messages } = await this.pglite.execProtocol(concat([...prefix, ...this.run(statement, params, { rows: true })]), NO_SYNC);
     const r = pgliteParse.parseResults(messages, this.pglite.parsers).at(-1);
     const rows = (r?.rows ?? []) as R[];
     // PGlite counts only rows written; pg counts rows returned by a select too.
@@ -53,7 +58,7 @@ class PreparedStatements {
       parts.push(...this.run(statement, params, { rows: false }));
     }
     parts.push(serialize.query('commit'));
-    await assertCommitted(await this.pglite.execProtocol(concat(parts), { syncToFs: true }));
+    await assertCommitted(await this.pglite.execProtocol(concat(parts), NO_SYNC));
   }
 
   /** The messages that run a prepared statement; its rows are described only when they are read. */
@@ -75,7 +80,7 @@ class PreparedStatements {
     const name = `firebell_${this.statements.size + 1}`;
     const { messages } = await this.pglite.execProtocol(
       concat([...prefix, serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
-      { syncToFs: false },
+      NO_SYNC,
     );
     const statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(messages) };
     this.statements.set(sql, statement);
@@ -83,8 +88,8 @@ class PreparedStatements {
   }
 
   /** Statements without parameters, in the simple protocol (migrations). */
-  async exec(sql: string, syncToFs: boolean): Promise<void> {
-    await this.pglite.execProtocol(serialize.query(sql), { syncToFs });
+  async exec(sql: string): Promise<void> {
+    await this.pglite.execProtocol(serialize.query(sql), NO_SYNC);
   }
 }
 
@@ -124,10 +129,10 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
     pglite.runExclusive(() => (pglite.closed ? Promise.reject(new Error('PGlite is closed')) : fn()));
   return {
     backend: 'pglite',
-    query: <R>(sql: string, params: readonly unknown[] = []) => exclusive(() => prepared.query<R>(sql, params, [], true)),
-    exec: (sql) => exclusive(() => prepared.exec(sql, true)),
+    query: <R>(sql: string, params: readonly unknown[] = []) => exclusive(() => prepared.query<R>(sql, params, [])),
+    exec: (sql) => exclusive(() => prepared.exec(sql)),
     writeAtCommit: async (sql, params) => {
-      await exclusive(() => prepared.query(sql, params, [], true));
+      await exclusive(() => prepared.query(sql, params, []));
     },
     // PGlite is one session: the transaction holds its lock throughout, so no other query can slip
     // into the middle of ours. `begin` travels with the first statement, and the writes left for
@@ -142,8 +147,8 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
         };
         const atCommit: { sql: string; params: readonly unknown[] }[] = [];
         const tx: Queryable = {
-          query: <R>(sql: string, params: readonly unknown[] = []) => prepared.query<R>(sql, params, opening(), false),
-          exec: (sql) => prepared.exec(opening().length > 0 ? `begin; ${sql}` : sql, false),
+          query: <R>(sql: string, params: readonly unknown[] = []) => prepared.query<R>(sql, params, opening()),
+          exec: (sql) => prepared.exec(opening().length > 0 ? `begin; ${sql}` : sql),
           writeAtCommit: async (sql, params) => {
             atCommit.push({ sql, params });
           },
@@ -153,7 +158,7 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
           if (begun || atCommit.length > 0) await prepared.commitWith(opening(), atCommit);
           return value;
         } catch (err) {
-          if (begun) await pglite.execProtocol(serialize.query('rollback'), { syncToFs: true, throwOnError: false });
+          if (begun) await pglite.execProtocol(serialize.query('rollback'), { ...NO_SYNC, throwOnError: false });
           throw err;
         }
       }),
