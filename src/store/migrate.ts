@@ -74,6 +74,9 @@ export async function migrate(db: Db, migrations?: readonly Migration[]): Promis
       `the database has migrations this firebell does not know (${unknown.map((r) => r.name).join(', ')}): run a newer firebell`,
     );
   }
+  // Every one applied as it is now (each start after the first): nothing to take the lock for.
+  const recordedChecksums = new Map(recorded.rows.map((r) => [r.version, r.checksum]));
+  if (all.every((m) => recordedChecksums.get(m.version) === m.checksum)) return [];
   const applied: string[] = [];
   for (const m of all) {
     const done = await db.transaction(async (tx) => {
