@@ -136,7 +136,7 @@ export function defineVerb<S extends z.ZodObject>(spec: VerbSpec<S>): Verb {
       if (spec.scope === 'global') return spec.run(parsed, ctx);
       return spec.run(parsed, { ...ctx, incident: incidentOf(spec.name, incident) });
     },
-    runMany: spec.runMany ? runManyOf(spec) : null,
+    runMany: runManyOf(spec),
   };
 }
 
@@ -145,13 +145,25 @@ function incidentOf(verb: string, incident: Incident | null): Incident {
   return incident;
 }
 
-function runManyOf<S extends z.ZodObject>(spec: VerbSpec<S>): NonNullable<Verb['runMany']> {
+/** The spec's runMany with its types erased, each incident verb's command given its incident; null without one. */
+function runManyOf<S extends z.ZodObject>(spec: VerbSpec<S>): Verb['runMany'] {
+  if (spec.scope === 'global') {
+    const many = spec.runMany;
+    return many ? answeringEach(spec.name, (items) => many(items.map(({ args, ctx }) => ({ args: args as z.output<S>, ctx })))) : null;
+  }
+  const many = spec.runMany;
+  return many
+    ? answeringEach(spec.name, (items) =>
+        many(items.map(({ args, ctx, incident }) => ({ args: args as z.output<S>, ctx: { ...ctx, incident: incidentOf(spec.name, incident) } }))),
+      )
+    : null;
+}
+
+/** A runMany that must answer every command it was given. */
+function answeringEach(verb: string, runMany: NonNullable<Verb['runMany']>): NonNullable<Verb['runMany']> {
   return async (items) => {
-    const replies =
-      spec.scope === 'global'
-        ? await spec.runMany!(items.map(({ args, ctx }) => ({ args: args as z.output<S>, ctx })))
-        : await spec.runMany!(items.map(({ args, ctx, incident }) => ({ args: args as z.output<S>, ctx: { ...ctx, incident: incidentOf(spec.name, incident) } })));
-    if (replies.length !== items.length) throw new Error(`${spec.name} answered ${replies.length} of ${items.length} commands`);
+    const replies = await runMany(items);
+    if (replies.length !== items.length) throw new Error(`${verb} answered ${replies.length} of ${items.length} commands`);
     return replies;
   };
 }
