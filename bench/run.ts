@@ -546,30 +546,33 @@ function printTable(): void {
   );
 }
 
-// `--only startup,path`: just those parts (names below), to measure one thing again.
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
-const wanted = (part: string) => only === null || only.includes(part);
+/** The parts of the table, in its order; each is given the bench database, or null without Postgres. */
+const parts: Record<string, (pgUrl: string | null) => Promise<void>> = {
+  startup: startupRows,
+  path: commandPathRows,
+  instances: async (pgUrl) => {
+    if (pgUrl) await twoInstanceRow(pgUrl);
+  },
+  irc: ircRow,
+  scale: scaleRows,
+  site: statusSiteRows,
+  warnings: warningRows,
+  memory: async () => {
+    await pgliteMemoryRow();
+    await processMemoryRow();
+  },
+  slack: slackAckRow,
+};
 
-await withBenchDatabase(async (url) => {
-  if (wanted('startup')) await startupRows(url);
-  if (wanted('path')) await commandPathRows(url);
-  if (wanted('instances')) await twoInstanceRow(url);
-  if (wanted('irc')) await ircRow(url);
-  if (wanted('scale')) await scaleRows(url);
-  if (wanted('site')) await statusSiteRows(url);
-  if (wanted('warnings')) await warningRows(url);
-  if (wanted('memory')) await pgliteMemoryRow();
-  if (wanted('memory')) await processMemoryRow();
-  if (wanted('slack')) await slackAckRow(url);
-}).then(async (done) => {
-  if (done === null) {
-    if (wanted('startup')) await startupRows(null);
-    if (wanted('path')) await commandPathRows(null);
-    if (wanted('irc')) await ircRow(null);
-    if (wanted('site')) await statusSiteRows(null);
-    if (wanted('memory')) await pgliteMemoryRow();
-    if (wanted('memory')) await processMemoryRow();
-    if (wanted('slack')) await slackAckRow(null);
-  }
-});
+// `--only=startup,path`: just those parts, to measure one thing again.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') ?? Object.keys(parts);
+const unknown = only.filter((name) => !(name in parts));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown part ${unknown.join(', ')}: the parts are ${Object.keys(parts).join(', ')}\n`);
+  process.exit(2);
+}
+const runParts = async (pgUrl: string | null) => {
+  for (const [name, part] of Object.entries(parts)) if (only.includes(name)) await part(pgUrl);
+};
+if ((await withBenchDatabase(runParts)) === null) await runParts(null);
 printTable();

@@ -7,36 +7,21 @@ import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
-
-const SECRET = 'webhook-secret-for-tests';
+import { startStatusBot, type StatusBot } from '../support/status-bot.ts';
 
 describe.each(backends)('stuck status deliveries nag the ops channel on $name', (backend) => {
+  let status: StatusBot;
   let bot: TestBot;
   let chat: RecordingAdapter;
   let hook: FakeWebhookReceiver;
 
   beforeAll(async () => {
-    hook = await new FakeWebhookReceiver(SECRET).start();
-    chat = new RecordingAdapter('test');
-    bot = await startTestBot(backend, {
-      now: '2026-03-01T10:00:00Z',
-      env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
-      adapters: () => [chat],
-      // Attempts at 0 s, 30 s, 1 m 30 s, 3 m 30 s and 7 m 30 s: dead after the fifth.
-      statusDelivery: { random: () => 0, retry: { maxAttempts: 5 } },
-    });
+    // Attempts at 0 s, 30 s, 1 m 30 s, 3 m 30 s and 7 m 30 s: dead after the fifth.
+    status = await startStatusBot(backend, { statusDelivery: { random: () => 0, retry: { maxAttempts: 5 } } });
+    ({ bot, chat, hook } = status);
   });
-  afterAll(async () => {
-    await bot?.stop();
-    await hook?.stop();
-  });
-  beforeEach(async () => {
-    hook.reset();
-    await bot.reset();
-    hook.reset();
-    chat.told.length = 0;
-    bot.clock.set('2026-03-01T10:00:00Z');
-  });
+  afterAll(() => status?.stop());
+  beforeEach(() => status.reset());
 
   /** Time passes in 30 s steps; the delivery worker retries what falls due at each. */
   const runFor = async (seconds: number) => {
@@ -113,9 +98,9 @@ describe.each(backends)('stuck status deliveries nag the ops channel on $name', 
 
 describe.each(backends)('a stuck delivery across restarts, on $name', (backend) => {
   test('a bot stopped before 5 min: the next one nags at 5 min with no command to remind it; the one after does not repeat it', async () => {
-    const hook = await new FakeWebhookReceiver(SECRET).start();
+    const hook = await new FakeWebhookReceiver().start();
     hook.down();
-    const env = { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET };
+    const env = hook.settings;
     const statusDelivery = { random: () => 0 };
     const chats = [new RecordingAdapter('test'), new RecordingAdapter('test'), new RecordingAdapter('test')];
     const stuckTold = (chat: RecordingAdapter) => chat.told.filter((t) => t.notice.kind === 'status_delivery_stuck');

@@ -1,47 +1,34 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { renderIrcReply } from '../../src/chat/irc/render.ts';
 import { renderReply as renderSlackReply } from '../../src/chat/slack/render.ts';
-import { webhookTarget } from '../../src/status/webhook-target.ts';
-import { startTestBot, type TestBot } from '../support/bot.ts';
+import type { TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
-import { RecordingAdapter } from '../support/recording-adapter.ts';
-
-const SECRET = 'webhook-secret-for-tests';
+import type { RecordingAdapter } from '../support/recording-adapter.ts';
+import { startStatusBot, type StatusBot } from '../support/status-bot.ts';
 
 /** `show` puts each status update's delivery results beside it on the timeline (issue 20). */
 describe.each(backends)('show: status updates with their delivery results on $name', (backend) => {
+  let status: StatusBot;
   let bot: TestBot;
   let chat: RecordingAdapter;
   let hook: FakeWebhookReceiver;
   let relay: FakeWebhookReceiver;
 
   beforeAll(async () => {
-    hook = await new FakeWebhookReceiver(SECRET).start();
-    relay = await new FakeWebhookReceiver(SECRET).start();
-    chat = new RecordingAdapter('test');
-    bot = await startTestBot(backend, {
-      now: '2026-03-01T10:00:00Z',
-      env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
-      adapters: () => [chat],
-      statusDelivery: { random: () => 0 },
-      // A second target under another name: one fails while the other delivers.
-      statusTargets: (clock) => [{ ...webhookTarget({ url: relay.hookUrl, secret: SECRET }, clock), name: 'relay' }],
-    });
+    relay = await new FakeWebhookReceiver().start();
+    // A second target under another name: one fails while the other delivers.
+    status = await startStatusBot(backend, { statusDelivery: { random: () => 0 }, statusTargets: (clock) => [relay.target('relay', clock)] });
+    ({ bot, chat, hook } = status);
   });
   afterAll(async () => {
-    await bot.stop();
-    await hook.stop();
+    await status.stop();
     await relay.stop();
   });
   beforeEach(async () => {
-    hook.reset();
     relay.reset();
-    await bot.reset();
-    hook.reset();
+    await status.reset();
     relay.reset();
-    chat.told.length = 0;
-    bot.clock.set('2026-03-01T10:00:00Z');
   });
 
   const entryLines = async () => (await bot.say('show')).split('\n').filter((l) => l.startsWith('#'));

@@ -8,17 +8,15 @@ import { RecordingAdapter } from '../support/recording-adapter.ts';
 import { freePort } from './raw-http.ts';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
-const SECRET = 'webhook-secret-for-tests';
-
 describe.each(backends)('GET /metrics on $name', (backend) => {
   let bot: TestBot;
   let hook: FakeWebhookReceiver;
   const chat = new RecordingAdapter('test');
 
   beforeAll(async () => {
-    hook = await new FakeWebhookReceiver(SECRET).start();
+    hook = await new FakeWebhookReceiver().start();
     bot = await startTestBot(backend, {
-      env: { HTTP_PORT: String(await freePort()), METRICS_TOKEN: TOKEN, STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+      env: { HTTP_PORT: String(await freePort()), METRICS_TOKEN: TOKEN, ...hook.settings },
       adapters: () => [chat],
       statusDelivery: { random: () => 0 },
     });

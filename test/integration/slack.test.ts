@@ -413,15 +413,14 @@ describe.each(backends)('Slack hears of a journaled command set aside, on $name'
 });
 
 describe.each(backends)('Slack hears of stuck and dead status deliveries, on $name', (backend) => {
-  const SECRET = 'webhook-secret-for-tests';
   const world = new SlackWorld();
-  const hook = new FakeWebhookReceiver(SECRET);
+  const hook = new FakeWebhookReceiver();
   beforeAll(async () => {
     await hook.start();
     hook.down();
     // Attempts at 0 s, 30 s, 1 m 30 s, 3 m 30 s and 7 m 30 s: dead after the fifth.
     await world.start(backend, {
-      env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+      env: hook.settings,
       statusDelivery: { random: () => 0, retry: { maxAttempts: 5 } },
     });
   });

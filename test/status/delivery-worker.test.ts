@@ -1,45 +1,25 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { noticeText } from '../../src/chat/notice-text.ts';
 import { plainLines } from '../../src/chat/reply.ts';
-import { webhookTarget } from '../../src/status/webhook-target.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { backends } from '../support/databases.ts';
 import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
-import { RecordingAdapter } from '../support/recording-adapter.ts';
-
-const SECRET = 'webhook-secret-for-tests';
+import type { RecordingAdapter } from '../support/recording-adapter.ts';
+import { startStatusBot, type StatusBot } from '../support/status-bot.ts';
 
 describe.each(backends)('status deliveries through the outbox on $name', (backend) => {
+  let status: StatusBot;
   let bot: TestBot;
   let chat: RecordingAdapter;
   let hook: FakeWebhookReceiver;
-  let second: FakeWebhookReceiver;
 
   beforeAll(async () => {
-    hook = await new FakeWebhookReceiver(SECRET).start();
-    second = await new FakeWebhookReceiver(SECRET).start();
-    chat = new RecordingAdapter('test');
-    bot = await startTestBot(backend, {
-      now: '2026-03-01T10:00:00Z',
-      env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
-      adapters: () => [chat],
-      // The default send timeout: a loaded machine must never make a send here time out.
-      statusDelivery: { random: () => 0 },
-    });
+    // The default send timeout: a loaded machine must never make a send here time out.
+    status = await startStatusBot(backend, { statusDelivery: { random: () => 0 } });
+    ({ bot, chat, hook } = status);
   });
-  afterAll(async () => {
-    await bot.stop();
-    await hook.stop();
-    await second.stop();
-  });
-  beforeEach(async () => {
-    hook.reset();
-    second.reset();
-    await bot.reset();
-    hook.reset();
-    chat.told.length = 0;
-    bot.clock.set('2026-03-01T10:00:00Z');
-  });
+  afterAll(() => status.stop());
+  beforeEach(() => status.reset());
 
   const pending = async () =>
     (await bot.firebell.db.query<{ n: number }>(`select count(*)::int as n from status_deliveries where state = 'pending'`)).rows[0]!.n;
@@ -195,13 +175,13 @@ describe.each(backends)('status deliveries through the outbox on $name', (backen
 
 describe.each(backends)('a target that does not answer on $name', (backend) => {
   test('the send times out and is tried again', async () => {
-    const hook = await new FakeWebhookReceiver(SECRET).start();
+    const hook = await new FakeWebhookReceiver().start();
     hook.hangNext(1);
     let bot: TestBot | null = null;
     try {
       bot = await startTestBot(backend, {
         now: '2026-03-01T10:00:00Z',
-        env: { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+        env: hook.settings,
         statusDelivery: { random: () => 0, timeoutMs: 1_000 },
       });
       await bot.say('start Checkout down');
@@ -226,8 +206,8 @@ describe.each(backends)('a target that does not answer on $name', (backend) => {
 
 describe.each(backends)('stopping while a target hangs on $name', (backend) => {
   test('the send is abandoned, nothing is counted against it, and the next start delivers it once', async () => {
-    const hook = await new FakeWebhookReceiver(SECRET).start();
-    const env = { STATUS_WEBHOOK_URL: hook.hookUrl, STATUS_WEBHOOK_SECRET: SECRET };
+    const hook = await new FakeWebhookReceiver().start();
+    const env = hook.settings;
     hook.hangNext(1);
     let bot: TestBot | null = null;
     try {
@@ -257,16 +237,16 @@ describe.each(backends)('stopping while a target hangs on $name', (backend) => {
 
 describe.each(backends)('one failing target does not hold up another on $name', (backend) => {
   test('a dead target and a working one: the working one gets every update at once', async () => {
-    const broken = await new FakeWebhookReceiver(SECRET).start();
-    const working = await new FakeWebhookReceiver(SECRET).start();
+    const broken = await new FakeWebhookReceiver().start();
+    const working = await new FakeWebhookReceiver().start();
     broken.hangNext(100);
     let bot: TestBot | null = null;
     try {
       bot = await startTestBot(backend, {
         now: '2026-03-01T10:00:00Z',
-        env: { STATUS_WEBHOOK_URL: broken.hookUrl, STATUS_WEBHOOK_SECRET: SECRET },
+        env: broken.settings,
         statusDelivery: { random: () => 0, timeoutMs: 60_000 },
-        statusTargets: (clock) => [{ ...webhookTarget({ url: working.hookUrl, secret: SECRET }, clock), name: 'relay' }],
+        statusTargets: (clock) => [working.target('relay', clock)],
       });
       await bot.say('start Checkout down');
       await bot.say('status investigating one');

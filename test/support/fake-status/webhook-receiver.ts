@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../../src/core/clock.ts';
+import type { StatusTarget } from '../../../src/status/target.ts';
+import { webhookTarget } from '../../../src/status/webhook-target.ts';
 import { FakeStatusServer, type FakeAnswer, type FakeRequest } from './fake-server.ts';
 
 export interface ReceivedUpdate {
@@ -20,12 +23,22 @@ export class FakeWebhookReceiver extends FakeStatusServer {
   readonly accepted: string[] = [];
   readonly path = '/hooks/status';
 
-  constructor(private readonly secret: string) {
+  constructor(private readonly secret = 'webhook-secret-for-tests') {
     super();
   }
 
   get hookUrl(): string {
     return `${this.url}${this.path}`;
+  }
+
+  /** The settings that make it firebell's configured webhook target. */
+  get settings(): { STATUS_WEBHOOK_URL: string; STATUS_WEBHOOK_SECRET: string } {
+    return { STATUS_WEBHOOK_URL: this.hookUrl, STATUS_WEBHOOK_SECRET: this.secret };
+  }
+
+  /** A second webhook target, under another name, that sends here. */
+  target(name: string, clock: Clock): StatusTarget {
+    return { ...webhookTarget({ url: this.hookUrl, secret: this.secret }, clock), name };
   }
 
   private waiters: { count: number; resolve: () => void }[] = [];
