@@ -17,8 +17,9 @@ import { measureSlackAcks, startSlackBot, stopSlackBot } from './slack-ack.ts';
 import { startFakeSlack } from '../test/support/fake-slack/index.ts';
 import { fillStatusSite, measureStatusSite, type SiteResult } from './status-site.ts';
 import { firebellRssAtReady, ROOT, runFirebellMeasured, runNodeMeasured, runScript, tempDir, timeFirebellToReady, timeToReadyLine } from './processes.ts';
-import { median, megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
+import { megabytes, millis, perSecond, ratio, seconds } from './stats.ts';
 import { POSTMORTEM_FORMATS, type PostmortemFormat } from '../src/postmortem/export.ts';
+import { PGLITE_START_PARAMS } from '../src/store/pglite-db.ts';
 import { measureAlertIntake, measureSingleInserts, NAG_TICK_SCRIPT } from './warnings.ts';
 
 const quick = process.argv.includes('--quick');
@@ -73,10 +74,27 @@ const row = (r: Row) => {
 };
 const yesNo = (ok: boolean) => (ok ? 'yes' : 'NO');
 
-async function repeat(times: number, fn: () => Promise<number>): Promise<number> {
-  const values: number[] = [];
-  for (let i = 0; i < times; i++) values.push(await fn());
-  return median(values);
+/**
+ * Start-up times: firebell and its ceiling take turns (the machine is shared and noisy, and a
+ * burst of noise should slow both, not one), and each keeps its fastest run.
+ */
+async function fastestInTurns(times: number, firebell: () => Promise<number>, ceiling: () => Promise<number>): Promise<[number, number]> {
+  let [f, c] = [Infinity, Infinity];
+  for (let i = 0; i < times; i++) {
+    f = Math.min(f, await firebell());
+    c = Math.min(c, await ceiling());
+  }
+  return [f, c];
+}
+
+/** A fresh directory for one run, removed after it. */
+async function inNewDir(name: string, fn: (path: string) => Promise<number>): Promise<number> {
+  const dir = await tempDir(name);
+  try {
+    return await fn(dir.path);
+  } finally {
+    await dir.remove();
+  }
 }
 
 async function withBenchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | null> {
@@ -102,22 +120,11 @@ async function withBenchDatabase<T>(fn: (url: string) => Promise<T>): Promise<T 
 
 async function startupRows(pgUrl: string | null): Promise<void> {
   process.stderr.write('start-up…\n');
-  const firstRun = await repeat(settings.startups, async () => {
-    const dir = await tempDir('first');
-    try {
-      return await timeFirebellToReady({ DATA_DIR: dir.path });
-    } finally {
-      await dir.remove();
-    }
-  });
-  const pgliteInitdb = await repeat(settings.startups, async () => {
-    const dir = await tempDir('initdb');
-    try {
-      return await timeToReadyLine('bench/ceilings/pglite-open.mjs', [dir.path]);
-    } finally {
-      await dir.remove();
-    }
-  });
+  const [firstRun, pgliteInitdb] = await fastestInTurns(
+    settings.startups,
+    () => inNewDir('first', (path) => timeFirebellToReady({ DATA_DIR: path })),
+    () => inNewDir('initdb', (path) => timeToReadyLine('bench/ceilings/pglite-open.mjs', [path])),
+  );
   row({
     what: 'start-up to ready, PGlite, first run (empty DATA_DIR)',
     firebell: seconds(firstRun),
@@ -129,31 +136,37 @@ async function startupRows(pgUrl: string | null): Promise<void> {
 
   const existing = await tempDir('restart');
   await timeFirebellToReady({ DATA_DIR: existing.path });
-  const restart = await repeat(settings.startups, () => timeFirebellToReady({ DATA_DIR: existing.path }));
-  const pgliteReopen = await repeat(settings.startups, () => timeToReadyLine('bench/ceilings/pglite-open.mjs', [`${existing.path}/pgdata`]));
+  const [restart, pgliteReopen] = await fastestInTurns(
+    settings.startups,
+    () => timeFirebellToReady({ DATA_DIR: existing.path }),
+    () => timeToReadyLine('bench/ceilings/pglite-open.mjs', [`${existing.path}/pgdata`]),
+  );
   await existing.remove();
   row({
     what: 'start-up to ready, PGlite, restart',
     firebell: seconds(restart),
     ceiling: `${seconds(pgliteReopen)} (new PGlite(dir) + select 1, existing dir)`,
     ratio: ratio(restart / pgliteReopen),
-    target: '< 2 s',
-    met: yesNo(restart < 2_000),
+    target: '< 2 s and ≤ 1.25 × the ceiling',
+    met: yesNo(restart < 2_000 && restart <= 1.25 * pgliteReopen),
   });
 
   if (!pgUrl) return;
   const dir = await tempDir('pg');
   await timeFirebellToReady({ DATA_DIR: dir.path, DATABASE_URL: pgUrl });
-  const postgres = await repeat(settings.startups, () => timeFirebellToReady({ DATA_DIR: dir.path, DATABASE_URL: pgUrl }));
-  const connect = await repeat(settings.startups, () => timeToReadyLine('bench/ceilings/pg-connect.mjs', [pgUrl]));
+  const [postgres, connect] = await fastestInTurns(
+    settings.startups,
+    () => timeFirebellToReady({ DATA_DIR: dir.path, DATABASE_URL: pgUrl }),
+    () => timeToReadyLine('bench/ceilings/pg-connect.mjs', [pgUrl]),
+  );
   await dir.remove();
   row({
     what: 'start-up to ready, Postgres, migrations applied',
     firebell: seconds(postgres),
     ceiling: `${seconds(connect)} (pg connect + select 1)`,
     ratio: ratio(postgres / connect),
-    target: '< 1 s',
-    met: yesNo(postgres < 1_000),
+    target: '< 1 s and ≤ the ceiling + 0.3 s',
+    met: yesNo(postgres < 1_000 && postgres <= connect + 300),
   });
 }
 
@@ -374,7 +387,7 @@ async function pgliteMemoryRow(): Promise<void> {
   process.stderr.write(`PGlite memory: ${settings.pgliteScaleEntries.toLocaleString('en-US')} entries…\n`);
   const dir = await tempDir('pglite-rss');
   const fill = JSON.parse(await runScript('bench/scale-fill.ts', ['-', dir.path, String(settings.pgliteScaleEntries)])) as { recorded: number; rssBytes: number };
-  const alone = JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`])) as { rssBytes: number };
+  const alone = JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`, JSON.stringify(PGLITE_START_PARAMS)])) as { rssBytes: number };
   await dir.remove();
   row({
     what: `RSS of firebell on PGlite after ${fill.recorded.toLocaleString('en-US')} entries`,
@@ -395,7 +408,7 @@ async function processMemoryRow(): Promise<void> {
   let alone = Infinity;
   for (let round = 0; round < settings.rounds; round++) {
     bot = Math.min(bot, await firebellRssAtReady({ DATA_DIR: dir.path }));
-    alone = Math.min(alone, (JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`])) as { rssBytes: number }).rssBytes);
+    alone = Math.min(alone, (JSON.parse(await runScript('bench/ceilings/pglite-rss.mjs', [`${dir.path}/pgdata`, JSON.stringify(PGLITE_START_PARAMS)])) as { rssBytes: number }).rssBytes);
   }
   await dir.remove();
   const own = bot - alone;

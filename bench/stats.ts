@@ -1,9 +1,5 @@
 /** Small helpers for turning measurements into the figures the table prints. */
 
-export function median(values: readonly number[]): number {
-  return percentile(values, 0.5);
-}
-
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
