@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CommandJournal, type JournaledCommand } from '../../src/store/journal.ts';
+import { CommandJournal, readJournalContents, type JournaledCommand } from '../../src/store/journal.ts';
 import { ManualClock } from '../support/clock.ts';
 
 function command(eventId: string, text = `note ${eventId}`): JournaledCommand {
@@ -346,13 +346,32 @@ describe('the command journal', () => {
     expect(again.pending().map((r) => r.command.eventId)).toEqual(['Ev2']);
   });
 
-  test('size counts the bytes in the file', async () => {
+  test('size counts the bytes of its lines, and closed, the file holds those lines only', async () => {
     const j = await open();
     await j.append([command('Ev1')]);
     j.settle([1]);
     await j.flush();
-    expect(j.size).toBe((await stat(path)).size);
-    expect(j.size).toBe(Buffer.byteLength(line(1, command('Ev1')) + '{"d":[1]}\n'));
+    const written = line(1, command('Ev1')) + '{"d":[1]}\n';
+    expect(j.size).toBe(Buffer.byteLength(written));
+    await j.close();
+    expect(await readFile(path, 'utf8')).toBe(written);
+  });
+
+  test('the zeros written ahead of the lines are never read as one, after a crash or by a reader meanwhile', async () => {
+    const j = await open();
+    await j.append([command('Ev1'), command('Ev2')]);
+    j.settle([1]);
+    await j.flush();
+    // Running, the file reaches past its lines: what a crash would leave.
+    expect((await stat(path)).size).toBeGreaterThan(j.size);
+    expect((await readJournalContents(path)).pending.map((r) => r.command.eventId)).toEqual(['Ev2']);
+    const again = await open();
+    expect(again.pending().map((r) => r.command.eventId)).toEqual(['Ev2']);
+    expect(await setAside()).toEqual([]);
+    expect(errors()).toEqual([]);
+    expect(await again.append([command('Ev3')])).toEqual([3]);
+    const third = await reopen(again);
+    expect(third.pending().map((r) => r.command.eventId)).toEqual(['Ev2', 'Ev3']);
   });
 
   test('fifty appends at once all land, each with its own sequence number', async () => {
