@@ -3,6 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db, QueryResult, Queryable } from './db.ts';
 import { fsyncPath } from './fsync.ts';
+import { readAnswer, throwIfError, type AnswerField } from './pglite-answer.ts';
 
 const { serialize } = protocol;
 
@@ -21,14 +22,22 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+interface Statement {
+  name: string;
+  paramTypes: number[];
+  /** Its result columns, described once when it was prepared. */
+  fields: AnswerField[];
+}
+
 /**
  * Statements run through PGlite's wire protocol, each prepared once under a name (PGlite is one
  * session for the life of the process): PGlite's own query() parses, plans and describes every
- * statement every time, in five calls into WebAssembly; a prepared one is one call. Not locked:
- * the caller holds PGlite's lock (runExclusive) around it.
+ * statement every time, in five calls into WebAssembly; a prepared one is one call, and its answer
+ * is read from the bytes (pglite-answer.ts). Not locked: the caller holds PGlite's lock
+ * (runExclusive) around it.
  */
 class PreparedStatements {
-  private readonly statements = new Map<string, { name: string; paramTypes: number[] }>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly pglite: PGlite) {}
 
@@ -40,11 +49,10 @@ class PreparedStatements {
       statement = await this.prepare(sql, prefix);
       prefix = [];
     }
-    const { messages } = await this.pglite.execProtocol(concat([...prefix, ...this.run(statement, params, { rows: true })]), NO_SYNC);
-    const r = pgliteParse.parseResults(messages, this.pglite.parsers).at(-1);
-    const rows = (r?.rows ?? []) as R[];
+    const answer = await this.call([...prefix, ...this.run(statement, params)]);
+    const { rows, affectedRows } = readAnswer<R>(answer, statement.fields, this.pglite.parsers);
     // PGlite counts only rows written; pg counts rows returned by a select too.
-    return { rows, rowCount: Math.max(r?.affectedRows ?? 0, rows.length) };
+    return { rows, rowCount: Math.max(affectedRows, rows.length) };
   }
 
   /**
@@ -55,34 +63,49 @@ class PreparedStatements {
     const parts: Uint8Array[] = [...prefix];
     for (const { sql, params } of writes) {
       const statement = this.statements.get(sql) ?? (await this.prepare(sql, []));
-      parts.push(...this.run(statement, params, { rows: false }));
+      parts.push(...this.run(statement, params));
     }
     parts.push(serialize.query('commit'));
-    await assertCommitted(await this.pglite.execProtocol(concat(parts), NO_SYNC));
+    const { lastTag } = readAnswer(await this.call(parts), [], this.pglite.parsers);
+    // A commit in a transaction that had failed comes back as ROLLBACK: an error, not a commit.
+    if (lastTag === 'ROLLBACK') throw new Error('the transaction was rolled back instead of committed');
   }
 
-  /** The messages that run a prepared statement; its rows are described only when they are read. */
-  private run(statement: { name: string; paramTypes: number[] }, params: readonly unknown[], opts: { rows: boolean }): Uint8Array[] {
+  /** Sends the messages in one call into WebAssembly; the answer's bytes, or its first error thrown. */
+  private async call(parts: readonly Uint8Array[]): Promise<Buffer> {
+    const pieces: Uint8Array[] = [];
+    await this.pglite.execProtocolRawStream(concat(parts), {
+      ...NO_SYNC,
+      // A view into PGlite's memory, reused by the next call: copied.
+      onRawData: (bytes) => pieces.push(bytes.slice()),
+    });
+    const answer = Buffer.concat(pieces);
+    throwIfError(answer);
+    return answer;
+  }
+
+  /** The messages that run a prepared statement; its columns were described when it was prepared. */
+  private run(statement: Statement, params: readonly unknown[]): Uint8Array[] {
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
       const toText = this.pglite.serializers[statement.paramTypes[i] ?? 0];
       return toText ? toText(v) : String(v);
     });
-    return [
-      serialize.bind({ statement: statement.name, values }),
-      ...(opts.rows ? [serialize.describe({ type: 'P' })] : []),
-      serialize.execute({}),
-      serialize.sync(),
-    ];
+    return [serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()];
   }
 
-  private async prepare(sql: string, prefix: readonly Uint8Array[]): Promise<{ name: string; paramTypes: number[] }> {
+  private async prepare(sql: string, prefix: readonly Uint8Array[]): Promise<Statement> {
     const name = `firebell_${this.statements.size + 1}`;
     const { messages } = await this.pglite.execProtocol(
       concat([...prefix, serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       NO_SYNC,
     );
-    const statement = { name, paramTypes: pgliteParse.parseDescribeStatementResults(messages) };
+    const description = messages.find((m) => m instanceof protocol.messages.RowDescriptionMessage);
+    const statement: Statement = {
+      name,
+      paramTypes: pgliteParse.parseDescribeStatementResults(messages),
+      fields: description?.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) ?? [],
+    };
     this.statements.set(sql, statement);
     return statement;
   }
@@ -177,10 +200,4 @@ function fromPglite(pglite: PGlite, dataDir?: string): Db {
       await pglite.close();
     },
   };
-}
-
-/** A commit in a transaction that had failed comes back as ROLLBACK: that is an error, not a commit. */
-async function assertCommitted(result: { messages: readonly { name: string; text?: string }[] }): Promise<void> {
-  const done = result.messages.findLast((m) => m.name === 'commandComplete');
-  if (done?.text === 'ROLLBACK') throw new Error('the transaction was rolled back instead of committed');
 }

@@ -138,6 +138,37 @@ describe.each(backends)('the database on $name', (backend: TestBackend) => {
     expect(r.rowCount).toBe(2);
   });
 
+  test('values come back as the same JavaScript values on both backends, the first time and again', async () => {
+    const sql = `select $1::int as n, $2::text as text, $3::boolean as flag, $4::jsonb as labels, $5::timestamptz as at,
+      null::text as nothing, '' as empty, array['a', 'b,c'] as list`;
+    const params = [7, 'Ölpumpe „3“ down\nline two 🔥', true, JSON.stringify({ team: 'db', n: 2 }), new Date('2026-03-01T23:40:05.123Z')];
+    const expected = {
+      n: 7,
+      text: 'Ölpumpe „3“ down\nline two 🔥',
+      flag: true,
+      labels: { team: 'db', n: 2 },
+      at: new Date('2026-03-01T23:40:05.123Z'),
+      nothing: null,
+      empty: '',
+      list: ['a', 'b,c'],
+    };
+    expect((await db.query(sql, params)).rows).toEqual([expected]);
+    // The second time the statement is prepared already (PGlite): its columns come from then.
+    expect((await db.query(sql, params)).rows).toEqual([expected]);
+    expect((await db.transaction((tx) => tx.query(sql, params))).rows).toEqual([expected]);
+  });
+
+  test('a statement that fails after its first run still fails with its own code, and the next one runs', async () => {
+    await db.query("insert into db_test_rows values (1, 'a')");
+    const insert = 'insert into db_test_rows (n, label) values ($1, $2) returning n';
+    expect((await db.query(insert, [2, 'b'])).rows).toEqual([{ n: 2 }]);
+    const err = await rejection(db.query(insert, [1, 'again']));
+    expect(err.code).toBe('23505');
+    expect(isUnavailable(err)).toBe(false);
+    expect((await db.query(insert, [3, 'c'])).rows).toEqual([{ n: 3 }]);
+    expect(await labels()).toEqual(['a', 'b', 'c']);
+  });
+
   test('makeDurable resolves, and what was committed is still there', async () => {
     await db.query("insert into db_test_rows values (1, 'durable')");
     await db.makeDurable();
