@@ -332,10 +332,9 @@ export class CommandJournal {
 
   /**
    * Extends the file with zeros, a step at a time, so that each command's write lands on blocks
-   * the file already has. Such a synced write changes no file-system metadata, so it needs no
-   * commit of the file system's own journal, which on ext4 also waits for the blocks PGlite has
-   * just added to its own files: measured here, that made the journal, not the transaction, what
-   * each command waited for. Reading stops at the last end of line, so the zeros are never a line.
+   * the file already has: such a synced write changes no file-system metadata, and takes less
+   * time than an append that grows the file (137 against 171 us, measured on one machine). Reading
+   * stops at the last end of line, so the zeros are never read as a line.
    */
   private async grow(atLeast: number): Promise<void> {
     const to = Math.ceil(atLeast / JOURNAL_GROWTH_BYTES) * JOURNAL_GROWTH_BYTES;
