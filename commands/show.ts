@@ -22,15 +22,17 @@ export default defineVerb({
   writes: false,
   args: z.object({}),
   async run(_args, ctx) {
-    const record = await ctx.loadRecord(ctx.incident.id);
-    if (!record) return reply.error('that incident does not exist');
+    // The record without its timeline, which may be 100,000 entries: only the last few are shown.
+    const opened = await ctx.openRecord(ctx.incident.id);
+    if (!opened) return reply.error('that incident does not exist');
+    const record = opened.head;
     const { incident } = record;
     const zone = zoneOf(incident);
-    const live = record.entries.filter((e) => !e.deletedAt);
+    const live = await ctx.store.timeline.latestLive(incident.id, RECENT_ENTRIES);
     const deliveries = record.deliveries ?? [];
     const lines: LinePart[][] = [
       [strong(incidentState(incident, ctx.now)), ` ${incident.title}`],
-      [`${startedLine(incident)} · ${count(live.length, 'timeline entry', 'timeline entries')} · ${count(record.followups.length, 'follow-up')}`],
+      [`${startedLine(incident)} · ${count(live.count, 'timeline entry', 'timeline entries')} · ${count(record.followups.length, 'follow-up')}`],
     ];
     if (record.roles.length > 0) lines.push([record.roles.map((r) => `${r.role}: ${r.holder}`).join(' · ')]);
     const status = record.statusUpdates.at(-1);
@@ -39,7 +41,7 @@ export default defineVerb({
       const sent = deliveries.filter((d) => d.statusUpdateId === status.id);
       if (sent.length > 0) lines.push(['Status pages: ', ...deliveryParts(sent)]);
     }
-    for (const e of live.slice(-RECENT_ENTRIES)) {
+    for (const e of live.entries) {
       // A status entry carries what became of its update on each external status page.
       const sent = e.kind === 'status' ? deliveries.filter((d) => d.statusEntryId === e.id) : [];
       lines.push([strong(`#${e.id}`), ` ${formatLocalDateTime(e.occurredAt, zone)} ${e.kind} · ${e.author}: ${e.text}`, ...(sent.length > 0 ? [' → ', ...deliveryParts(sent)] : [])]);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { findIncident, findIncidents } from '../core/incidents.ts';
 import type { Incident } from '../core/model.ts';
-import { loadIncidentRecord, openIncidentRecord } from '../core/record.ts';
+import { openIncidentRecord } from '../core/record.ts';
 import { DEFAULT_NAG_POLICY } from '../core/nag-policy.ts';
 import type { WarningSettings } from '../core/warnings.ts';
 import type { Zone } from '../core/zone.ts';
@@ -511,7 +511,6 @@ export class CommandExecutor {
       notify: (n) => work.notify(n),
       verbs: this.deps.verbs,
       postmortems: this.deps.postmortems,
-      loadRecord: (id) => loadIncidentRecord(store, id),
       openRecord: (id) => openIncidentRecord(store, id),
       warnings: this.deps.warnings ?? { policy: DEFAULT_NAG_POLICY, owners: new Map() },
       nagDue: (at) => this.deps.nagDue?.(at),

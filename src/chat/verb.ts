@@ -3,7 +3,7 @@ import type { CoreContext } from '../core/context.ts';
 import { fail, ok, type Result } from '../core/errors.ts';
 import { splitLeadingWhen } from '../core/when.ts';
 import type { Incident } from '../core/model.ts';
-import type { IncidentRecord, IncidentRecordPages } from '../core/record.ts';
+import type { IncidentRecordPages } from '../core/record.ts';
 import type { WarningSettings } from '../core/warnings.ts';
 import type { PostmortemFormat } from '../postmortem/export.ts';
 import { tokenize, type Token } from './command-line.ts';
@@ -19,9 +19,7 @@ export interface PostmortemLinks {
 export interface VerbContext extends CoreContext {
   verbs: readonly Verb[];
   postmortems: PostmortemLinks;
-  /** The incident's whole record, as the postmortem and `show` need it. */
-  loadRecord(incidentId: number): Promise<IncidentRecord | null>;
-  /** The same record with its timeline read a page at a time, for a draft of any size. */
+  /** The incident's record, its timeline read a page at a time, for a draft of any size. */
   openRecord(incidentId: number): Promise<IncidentRecordPages | null>;
   /** The nag policy and warning owners, from the configuration. */
   warnings: WarningSettings;

@@ -78,6 +78,8 @@ export interface TimelineRepository {
   latestOccurredAt(incidentId: number): Promise<Date | null>;
   /** Every entry, deleted ones included, in time order. */
   list(incidentId: number): Promise<TimelineEntry[]>;
+  /** How many live entries there are, and the last `limit` of them in time order: `show`, without the whole timeline. */
+  latestLive(incidentId: number, limit: number): Promise<{ count: number; entries: TimelineEntry[] }>;
   /**
    * Up to `limit` entries, deleted ones included, in time order, after the entry `after` names:
    * an incident's timeline read a page at a time, so an export need not hold it all.

@@ -61,6 +61,21 @@ describe.each(backends)('show, list, help and postmortem on $name', (backend) =>
       );
     });
 
+    test('the last five are the five latest live entries in time order, a backdated one in its place, a deleted one skipped', async () => {
+      for (const minute of ['01', '02', '03', '04', '05']) await bot.say(`log 23:${minute} Check ${minute}`);
+      await bot.say('log 22:58 Backdated: first alert fired');
+      await bot.say('log 23:06 wrong incident, sorry');
+      await bot.say('delete #8');
+      expect((await bot.say('show')).split('\n').slice(1)).toEqual([
+        'started 2026-03-01 23:00 UTC · 7 timeline entries · 0 follow-ups',
+        '#2 2026-03-01 23:01 note · dana: Check 01',
+        '#3 2026-03-01 23:02 note · dana: Check 02',
+        '#4 2026-03-01 23:03 note · dana: Check 03',
+        '#5 2026-03-01 23:04 note · dana: Check 04',
+        '#6 2026-03-01 23:05 note · dana: Check 05',
+      ]);
+    });
+
     test('a closed incident says how long it lasted', async () => {
       await bot.say('log 23:01 Paged the database team');
       bot.clock.set('2026-03-01T23:45:00Z');

@@ -128,6 +128,18 @@ export function timelineRepository(q: Queryable): TimelineRepository {
       );
       return rows.map(toEntry);
     },
+    async latestLive(incidentId, limit) {
+      const [counted, latest] = await Promise.all([
+        q.query<{ n: number }>('select count(*)::int as n from timeline_entries where incident_id = $1 and deleted_at is null', [incidentId]),
+        // The (incident_id, occurred_at, id) index read backwards, from the end of the timeline.
+        q.query<EntryRow>(
+          `select ${ENTRY_COLUMNS} from timeline_entries where incident_id = $1 and deleted_at is null
+           order by occurred_at desc, id desc limit $2`,
+          [incidentId, limit],
+        ),
+      ]);
+      return { count: counted.rows[0]?.n ?? 0, entries: latest.rows.map(toEntry).reverse() };
+    },
     async page(incidentId, after, limit) {
       // Keyset paging on the (incident_id, occurred_at, id) index: each page costs the same.
       const { rows } = after
