@@ -12,7 +12,8 @@ const TEXT = 'Error rate back to normal, watching the canary';
  * The ceilings on the embedded default: single-row INSERTs one after another, in a migrated data
  * directory. `as-firebell-sends-it`: through firebell's own PGlite layer (prepared once, one call
  * into WebAssembly, the answer read from its bytes), the strictest. `pglite-query`: PGlite's
- * public `query()`, as an application using PGlite would insert.
+ * public `query()`, as an application using PGlite would insert: PGlite's own rate, the one the
+ * target is set against.
  */
 export async function measurePgliteInserts(durationMs: number, via: 'as-firebell-sends-it' | 'pglite-query' = 'as-firebell-sends-it'): Promise<PathResult> {
   const dir = await tempDir('pglite-insert');
