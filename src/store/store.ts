@@ -50,9 +50,10 @@ export interface IncidentRepository {
    */
   lock(id: number): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
-  /** In one query: the incident linked to this channel; when there is none, every open incident. */
-  candidatesFor(platform: string, channelId: string): Promise<{ linked: Incident | null; open: Incident[] }>;
-  /** The same for several channels, in their order, in one or two queries. */
+  /**
+   * For each channel, in their order: the incident linked to it; when there is none, every open
+   * incident. One query for one channel, one or two for several.
+   */
   candidatesForMany(channels: readonly { platform: string; channelId: string }[]): Promise<{ linked: Incident | null; open: Incident[] }[]>;
   setSeverity(id: number, severity: number): Promise<void>;
   setState(id: number, state: StatusState, resolvedAt: Date | null): Promise<void>;

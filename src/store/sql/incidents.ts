@@ -65,10 +65,6 @@ export function incidentRepository(q: Queryable, candidates: CandidateCache): In
       const { rows } = await q.query<IncidentRow>(`select ${INCIDENT_COLUMNS} from incidents i where i.closed_at is null order by i.id`);
       return rows.map(toIncident);
     },
-    async candidatesFor(platform, channelId) {
-      const [answer] = await repository.candidatesForMany([{ platform, channelId }]);
-      return answer!;
-    },
     candidatesForMany(channels) {
       return candidates.getMany(channels, async (missing) => {
         const only = missing.length === 1 ? missing[0] : undefined;
