@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { noticeText } from '../../src/chat/notice-text.ts';
 import { plainLines } from '../../src/chat/reply.ts';
+import { openDatabase } from '../../src/store/open.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
-import { backends } from '../support/databases.ts';
+import { backends, silentLog } from '../support/databases.ts';
 import { FakeWebhookReceiver } from '../support/fake-status/webhook-receiver.ts';
 import type { RecordingAdapter } from '../support/recording-adapter.ts';
 import { startStatusBot, type StatusBot } from '../support/status-bot.ts';
@@ -219,10 +220,17 @@ describe.each(backends)('stopping while a target hangs on $name', (backend) => {
       while (hook.requests.length === 0) await new Promise((resolve) => hook.once('request', resolve));
       await bot.firebell.stop();
       const database = bot.database;
+      // Read between the two runs: the next start wakes its worker at once, which may deliver it
+      // before the test could look.
+      const between = await openDatabase(database.settings, silentLog);
+      try {
+        const row = await between.query<{ state: string; last_error: string | null }>('select state, last_error from status_deliveries');
+        expect(row.rows).toEqual([{ state: 'pending', last_error: null }]);
+      } finally {
+        await between.close();
+      }
       const left = await startTestBot(backend, { now: '2026-03-01T10:05:00Z', env, database, statusDelivery: { random: () => 0 } });
       try {
-        const row = await left.firebell.db.query<{ state: string; last_error: string | null }>('select state, last_error from status_deliveries');
-        expect(row.rows).toEqual([{ state: 'pending', last_error: null }]);
         await left.firebell.statusDeliveries.drain();
         expect(hook.received.map((r) => r.body)).toEqual(['hanging at shutdown']);
       } finally {
